@@ -1,0 +1,143 @@
+package model
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// APISpec is a versioned API whose endpoints run processes.
+type APISpec struct {
+	BasePath    string     `json:"basePath"`
+	Version     string     `json:"version"`
+	Title       string     `json:"title,omitempty"`
+	Description string     `json:"description,omitempty"`
+	Endpoints   []Endpoint `json:"endpoints"`
+}
+
+// Endpoint is one REST operation of an API, backed by a process.
+type Endpoint struct {
+	Name        string   `json:"name,omitempty"` // operation id; derived from method and path when empty
+	Method      string   `json:"method"`
+	Path        string   `json:"path"` // "/customers/{id}"
+	Process     string   `json:"process"`
+	Summary     string   `json:"summary,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Headers     []string `json:"headers,omitempty"` // request headers handed to the process
+}
+
+var (
+	pathParamRE   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
+	pathLiteralRE = regexp.MustCompile(`^[A-Za-z0-9._~!$&'()*+,;=:@-]+$`)
+	headerNameRE  = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+)
+
+// Kind implements Spec.
+func (*APISpec) Kind() Kind { return KindAPI }
+
+// Validate implements Spec.
+func (s *APISpec) Validate() error {
+	var e errs
+	if !ValidBasePath(s.BasePath) {
+		e.add("spec.basePath", "%q is not a valid base path (segments of letters, digits, '.', '_' or '-', no leading slash)", s.BasePath)
+	}
+	if !ValidAPIVersion(s.Version) {
+		e.add("spec.version", "%q is not a valid API version (e.g. v1)", s.Version)
+	}
+	if len(s.Endpoints) == 0 {
+		e.add("spec.endpoints", "an API needs at least one endpoint")
+	}
+	seen := map[string]int{}
+	names := map[string]int{}
+	for i, ep := range s.Endpoints {
+		p := fmt.Sprintf("spec.endpoints[%d]", i)
+		if !slices.Contains(httpMethods, ep.Method) {
+			e.add(p+".method", "%q is not an HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS)", ep.Method)
+		}
+		shape, err := pathShape(ep.Path)
+		if err != nil {
+			e.add(p+".path", "%v", err)
+		} else {
+			key := ep.Method + " " + shape
+			if j, dup := seen[key]; dup {
+				e.add(p+".path", "%s %s duplicates spec.endpoints[%d]", ep.Method, ep.Path, j)
+			} else {
+				seen[key] = i
+			}
+		}
+		if !ValidName(ep.Process) {
+			e.add(p+".process", "must name a process")
+		}
+		if ep.Name != "" {
+			if !ValidName(ep.Name) {
+				e.add(p+".name", "%q is not a valid name", ep.Name)
+			} else if j, dup := names[ep.Name]; dup {
+				e.add(p+".name", "%q duplicates spec.endpoints[%d].name", ep.Name, j)
+			} else {
+				names[ep.Name] = i
+			}
+		}
+		for j, h := range ep.Headers {
+			if !headerNameRE.MatchString(h) {
+				e.add(fmt.Sprintf("%s.headers[%d]", p, j), "%q is not a header name", h)
+			} else if protectedHeader(h) {
+				e.add(fmt.Sprintf("%s.headers[%d]", p, j), "%q is a protected header and never reaches a process", h)
+			}
+		}
+	}
+	return e.err()
+}
+
+// pathShape checks an endpoint path and returns it with every parameter
+// replaced by "{}", so that "/a/{id}" and "/a/{key}" are seen as one route.
+func pathShape(p string) (string, error) {
+	if !strings.HasPrefix(p, "/") {
+		return "", fmt.Errorf("%q must start with /", p)
+	}
+	if p == "/" {
+		return p, nil
+	}
+	segs := strings.Split(p[1:], "/")
+	params := map[string]bool{}
+	for i, seg := range segs {
+		switch {
+		case seg == "" && i == len(segs)-1:
+			return "", fmt.Errorf("%q must not end with /", p)
+		case seg == "":
+			return "", fmt.Errorf("%q has an empty segment", p)
+		case strings.ContainsAny(seg, "{}"):
+			if !pathParamRE.MatchString(seg) {
+				return "", fmt.Errorf("segment %q: a parameter fills a whole segment, like {id}", seg)
+			}
+			name := seg[1 : len(seg)-1]
+			if params[name] {
+				return "", fmt.Errorf("parameter {%s} appears twice", name)
+			}
+			params[name] = true
+			segs[i] = "{}"
+		case !pathLiteralRE.MatchString(seg):
+			return "", fmt.Errorf("segment %q has characters not allowed in a path", seg)
+		}
+	}
+	return "/" + strings.Join(segs, "/"), nil
+}
+
+// protectedHeader reports headers that never reach a process (INTERFACE.md).
+func protectedHeader(h string) bool {
+	switch http.CanonicalHeaderKey(h) {
+	case "Connection", "Upgrade", "Via", "Host", "Proxy-Authorization", "Proxy-Connection":
+		return true
+	}
+	return strings.HasPrefix(http.CanonicalHeaderKey(h), "X-Forwarded-")
+}
+
+// References implements Spec: the processes behind the endpoints.
+func (s *APISpec) References() []Ref {
+	refs := make([]Ref, 0, len(s.Endpoints))
+	for _, ep := range s.Endpoints {
+		refs = append(refs, Ref{KindProcess, ep.Process})
+	}
+	return uniqueRefs(refs)
+}
