@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -126,11 +125,11 @@ func pathShape(p string) (string, error) {
 
 // protectedHeader reports headers that never reach a process (INTERFACE.md).
 func protectedHeader(h string) bool {
-	switch http.CanonicalHeaderKey(h) {
-	case "Connection", "Upgrade", "Via", "Host", "Proxy-Authorization", "Proxy-Connection":
+	switch strings.ToLower(h) {
+	case "connection", "upgrade", "via", "host", "proxy-authorization", "proxy-connection":
 		return true
 	}
-	return strings.HasPrefix(http.CanonicalHeaderKey(h), "X-Forwarded-")
+	return strings.HasPrefix(strings.ToLower(h), "x-forwarded-")
 }
 
 // References implements Spec: the processes behind the endpoints.

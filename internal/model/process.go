@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 )
 
@@ -196,8 +195,8 @@ func validateSQL(e *errs, p string, s *SQLStep) {
 	}
 }
 
-var httpMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch,
-	http.MethodDelete, http.MethodHead, http.MethodOptions}
+// httpMethods are the methods an endpoint or an http step may use.
+var httpMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
 // References implements Spec: the connections and processes the steps use.
 func (s *ProcessSpec) References() []Ref {
