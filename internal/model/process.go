@@ -8,13 +8,13 @@ import (
 // Process execution modes.
 const (
 	ModeGeneral    = "general"
-	ModeLowLatency = "lowLatency"
+	ModeLowLatency = "low-latency"
 )
 
 // ProcessSpec is a small integration process: steps that transform a list of
 // documents and a map of properties.
 type ProcessSpec struct {
-	Mode   string `json:"mode,omitempty"` // general (default) | lowLatency
+	Mode   string `json:"mode,omitempty"` // general (default) | low-latency
 	Input  Schema `json:"input,omitempty"`
 	Output Schema `json:"output,omitempty"`
 	Steps  []Step `json:"steps"`
@@ -101,7 +101,7 @@ func (s *ProcessSpec) Validate() error {
 	switch s.Mode {
 	case "", ModeGeneral, ModeLowLatency:
 	default:
-		e.add("spec.mode", "%q is not supported (want general or lowLatency)", s.Mode)
+		e.add("spec.mode", "%q is not supported (want general or low-latency)", s.Mode)
 	}
 	if len(s.Steps) == 0 {
 		e.add("spec.steps", "a process needs at least one step")
