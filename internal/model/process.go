@@ -113,7 +113,8 @@ func (s *ProcessSpec) Validate() error {
 const maxStepDepth = 16
 
 func validateSteps(e *errs, path string, steps []Step, depth int) {
-	if depth > maxStepDepth {
+	// An absent else list is not nesting, so only non-empty lists count.
+	if depth > maxStepDepth && len(steps) > 0 {
 		e.add(path, "steps nested deeper than %d levels", maxStepDepth)
 		return
 	}
