@@ -61,7 +61,7 @@ type envelope[S any] struct {
 // Decode reads every document of a YAML or JSON stream and validates each one.
 // filename only labels errors. It stops at the first document in error.
 func Decode(filename string, data []byte) ([]Document, error) {
-	file, err := parser.ParseBytes(data, 0)
+	file, err := parser.ParseBytes(fillEmptyDocuments(data), 0)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %s", ErrSyntax, filename, yaml.FormatError(err, false, true))
 	}
@@ -85,6 +85,64 @@ func Decode(filename string, data []byte) ([]Document, error) {
 	return docs, nil
 }
 
+// fillEmptyDocuments rewrites a "---" line that opens an empty document (only
+// blank or comment lines before the next marker) as "--- null", because
+// go-yaml v1.19 silently drops every document after an empty one
+// ("a: 1\n---\n---\nb: 2" yields only a). No line moves, so positions in
+// errors stay right.
+func fillEmptyDocuments(data []byte) []byte {
+	if !bytes.Contains(data, []byte("\n---")) && !bytes.HasPrefix(data, []byte("---")) {
+		return data
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	var out []byte
+	for i, l := range lines {
+		if isMarker(l) && opensEmpty(lines[i+1:]) {
+			if out == nil {
+				out = make([]byte, 0, len(data)+8*len(lines))
+				for _, prev := range lines[:i] {
+					out = append(out, prev...)
+				}
+			}
+			out = append(out, "--- null"...)
+			out = append(out, l[3:]...)
+			continue
+		}
+		if out != nil {
+			out = append(out, l...)
+		}
+	}
+	if out == nil {
+		return data
+	}
+	return out
+}
+
+// isMarker reports a document start line: "---" alone or before a space or a comment.
+func isMarker(l []byte) bool {
+	rest, ok := bytes.CutPrefix(l, []byte("---"))
+	if !ok {
+		return false
+	}
+	rest = bytes.TrimLeft(rest, " \t")
+	return len(rest) == 0 || rest[0] == '\r' || rest[0] == '\n' || rest[0] == '#'
+}
+
+// opensEmpty reports whether the next line with content is another marker.
+func opensEmpty(next [][]byte) bool {
+	for _, l := range next {
+		t := bytes.TrimSpace(l)
+		switch {
+		case len(t) == 0 || t[0] == '#':
+			continue
+		case isMarker(l), bytes.Equal(t, []byte("...")):
+			return true
+		}
+		return false
+	}
+	return false
+}
+
 func decodeOne(body ast.Node) (Document, error) {
 	if _, ok := body.(*ast.MappingNode); !ok {
 		if _, ok := body.(*ast.MappingValueNode); !ok {
@@ -101,7 +159,13 @@ func decodeOne(body ast.Node) (Document, error) {
 		return Document{}, errors.New("kind is required (Connection, Process, API, Proxy or Environment)")
 	}
 	if strings.EqualFold(head.Kind, KindEnvironment) {
-		var e envelope[model.EnvironmentSpec]
+		// Environments have no labels, so their envelope refuses them.
+		var e struct {
+			Kind        string                `json:"kind"`
+			Name        string                `json:"name"`
+			Description string                `json:"description,omitempty"`
+			Spec        model.EnvironmentSpec `json:"spec"`
+		}
 		if err := strictDecode(body, &e); err != nil {
 			return Document{}, err
 		}
