@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -102,6 +103,14 @@ func (s *ProcessSpec) Validate() error {
 	case "", ModeGeneral, ModeLowLatency:
 	default:
 		e.add("spec.mode", "%q is not supported (want general or low-latency)", s.Mode)
+	}
+	// YAML can spell numbers JSON cannot hold (.inf, 1e400); such a
+	// profile could be neither hashed nor stored.
+	if _, err := json.Marshal(s.Input); err != nil {
+		e.add("spec.input", "is not a JSON document: %v", err)
+	}
+	if _, err := json.Marshal(s.Output); err != nil {
+		e.add("spec.output", "is not a JSON document: %v", err)
 	}
 	if len(s.Steps) == 0 {
 		e.add("spec.steps", "a process needs at least one step")

@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -52,6 +53,8 @@ func TestProcessSpecValidate(t *testing.T) {
 		{"nested to the limit", proc(nest(16, ret())), nil},
 
 		{"no steps", proc(), []string{"spec.steps"}},
+		{"profiles JSON cannot hold", &model.ProcessSpec{Input: model.Schema{"maximum": math.Inf(1)},
+			Output: model.Schema{"x": []any{math.NaN()}}, Steps: []model.Step{ret()}}, []string{"spec.input", "spec.output"}},
 		{"unknown mode", &model.ProcessSpec{Mode: "fast", Steps: []model.Step{ret()}}, []string{"spec.mode"}},
 		{"empty step", proc(ret(), model.Step{Name: "nothing"}), []string{"spec.steps[1]"}},
 		{"two actions in one step", proc(model.Step{Return: &model.ReturnStep{}, Map: &model.MapStep{JQ: "."}}), []string{"spec.steps[0]"}},
