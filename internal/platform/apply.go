@@ -1,0 +1,175 @@
+package platform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+// applyDoc is the body of POST /apply as documented.
+type applyDoc struct {
+	Components   []model.Component   `json:"components,omitempty"`
+	Environments []model.Environment `json:"environments,omitempty"`
+	DryRun       bool                `json:"dryRun,omitempty"`
+}
+
+// applyRequest is applyDoc as decoded: documents stay raw until each is
+// decoded on its own, so that errors name their index.
+type applyRequest struct {
+	Components   []json.RawMessage `json:"components"`
+	Environments []json.RawMessage `json:"environments"`
+	DryRun       bool              `json:"dryRun"`
+}
+
+// applyAnswer lists what applying did (or would do, on a dry run).
+type applyAnswer struct {
+	Results []store.ApplyResult `json:"results"`
+}
+
+// kindEnvironment is the result kind of an applied environment.
+const kindEnvironment model.Kind = "environment"
+
+// apply validates every document before writing anything, then saves the
+// components in one store transaction and puts each environment after them.
+func (s *Server) apply(c *call) (*reply, error) {
+	var req applyRequest
+	if err := decodeBody(c.r, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Environments) > 0 && !c.caller.allows(model.PermEnvironments) {
+		return nil, forbidden(c.caller, model.PermEnvironments)
+	}
+	comps, envs, err := decodeApply(req)
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.r.Context()
+	if req.DryRun {
+		res, err := s.planApply(ctx, comps, envs)
+		if err != nil {
+			return nil, err
+		}
+		return ok(applyAnswer{Results: res})
+	}
+	results := []store.ApplyResult{}
+	if len(comps) > 0 {
+		res, err := s.store.ApplyComponents(ctx, comps, c.caller.user.Username)
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, res...)
+	}
+	for _, env := range envs {
+		res, err := s.putEnv(ctx, env)
+		if err != nil {
+			return nil, fmt.Errorf("environment %s (components already applied): %w", env.Name, err)
+		}
+		results = append(results, res)
+	}
+	return ok(applyAnswer{Results: results})
+}
+
+// decodeApply decodes and validates every document, collecting all errors
+// with paths such as components[3].spec.endpoints[0].path.
+func decodeApply(req applyRequest) ([]*model.Component, []*model.Environment, error) {
+	var all model.ValidationError
+	collect := func(prefix string, err error) { appendFields(&all, prefix, err) }
+	comps := make([]*model.Component, 0, len(req.Components))
+	seen := map[model.Ref]int{}
+	for i, raw := range req.Components {
+		path := fmt.Sprintf("components[%d]", i)
+		comp := &model.Component{}
+		if err := decodeJSON(raw, comp, ""); err != nil {
+			collect(path, err)
+			continue
+		}
+		if err := comp.Validate(); err != nil {
+			collect(path, err)
+			continue
+		}
+		if j, dup := seen[comp.Ref()]; dup {
+			collect(path, model.Invalidf("", "%s appears twice (also components[%d])", comp.Ref(), j))
+			continue
+		}
+		seen[comp.Ref()] = i
+		comps = append(comps, comp)
+	}
+	envs := make([]*model.Environment, 0, len(req.Environments))
+	seenEnv := map[string]int{}
+	for i, raw := range req.Environments {
+		path := fmt.Sprintf("environments[%d]", i)
+		env := &model.Environment{}
+		if err := decodeJSON(raw, env, ""); err != nil {
+			collect(path, err)
+			continue
+		}
+		if err := env.Validate(); err != nil {
+			collect(path, err)
+			continue
+		}
+		if j, dup := seenEnv[env.Name]; dup {
+			collect(path, model.Invalidf("name", "environment %s appears twice (also environments[%d])", env.Name, j))
+			continue
+		}
+		seenEnv[env.Name] = i
+		envs = append(envs, env)
+	}
+	if len(all.Fields) > 0 {
+		return nil, nil, &all
+	}
+	return comps, envs, nil
+}
+
+// planApply computes what applying would do, writing nothing.
+func (s *Server) planApply(ctx context.Context, comps []*model.Component, envs []*model.Environment) ([]store.ApplyResult, error) {
+	results := []store.ApplyResult{}
+	for _, comp := range comps {
+		hash, err := comp.ContentHash()
+		if err != nil {
+			return nil, fmt.Errorf("hash %s: %w", comp.Ref(), err)
+		}
+		res := store.ApplyResult{Kind: comp.Kind, Name: comp.Name, Hash: hash}
+		cur, err := s.store.GetComponent(ctx, comp.Ref())
+		switch {
+		case errors.Is(err, model.ErrNotFound):
+			res.Action = store.Created
+			// A deleted component applied again continues its numbers.
+			revs, _, err := s.store.ListRevisions(ctx, comp.Ref(), store.Page{Limit: 1})
+			if err != nil && !errors.Is(err, model.ErrNotFound) {
+				return nil, err
+			}
+			res.Revision = 1
+			if len(revs) > 0 {
+				res.Revision = revs[0].Revision + 1
+			}
+		case err != nil:
+			return nil, err
+		case cur.Hash == hash:
+			res.Action, res.Revision = store.Unchanged, cur.Revision
+		default:
+			res.Action, res.Revision = store.Updated, cur.Revision+1
+		}
+		results = append(results, res)
+	}
+	for _, env := range envs {
+		res := store.ApplyResult{Kind: kindEnvironment, Name: env.Name}
+		cur, err := s.store.GetEnvironment(ctx, env.Name)
+		switch {
+		case errors.Is(err, model.ErrNotFound):
+			res.Action = store.Created
+		case err != nil:
+			return nil, err
+		case cur.Description == env.Description && reflect.DeepEqual(cur.Spec, env.Spec):
+			res.Action, res.Revision = store.Unchanged, int(cur.Revision)
+		default:
+			res.Action, res.Revision = store.Updated, int(cur.Revision)+1
+		}
+		results = append(results, res)
+	}
+	return results, nil
+}

@@ -1,0 +1,168 @@
+package platform
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// readBody checks the media type and reads the whole (size-limited) body.
+func readBody(r *http.Request) ([]byte, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || (mt != "application/json" && !(strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))) {
+		return nil, fmt.Errorf("%w: Content-Type %q, want application/json", errUnsupportedMedia, ct)
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, fmt.Errorf("%w: %w", errTooLarge, err)
+		}
+		return nil, fmt.Errorf("%w: reading the request body: %v", model.ErrInvalid, err)
+	}
+	return b, nil
+}
+
+// decodeBody reads a JSON body into v, refusing unknown fields and trailing data.
+func decodeBody(r *http.Request, v any) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(b, v, "")
+}
+
+// decodeJSON decodes b into v strictly; path prefixes field paths in errors
+// ("components[2]").
+func decodeJSON(b []byte, v any, path string) error {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return model.Invalidf(path, "the request body is empty; want a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, path)
+	}
+	if dec.More() {
+		return model.Invalidf(path, "malformed JSON at byte offset %d: data after the end of the object", dec.InputOffset())
+	}
+	return nil
+}
+
+// jsonError turns a decoding error into a ValidationError that says where.
+func jsonError(err error, path string) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var ve *model.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		return prefixed(path, ve)
+	case errors.As(err, &syn):
+		return model.Invalidf(path, "malformed JSON at byte offset %d: %v", syn.Offset, syn)
+	case errors.As(err, &typ):
+		return model.Invalidf(join(path, typ.Field), "want a JSON %s, got %s (byte offset %d)", typ.Type.Kind(), typ.Value, typ.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return model.Invalidf(path, "malformed JSON: unexpected end of the body")
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
+		name, _ := strconv.Unquote(field)
+		return model.Invalidf(join(path, name), "unknown field")
+	}
+	return model.Invalidf(path, "%s", msg)
+}
+
+// prefixed returns ve with every path put under prefix.
+func prefixed(prefix string, ve *model.ValidationError) *model.ValidationError {
+	out := &model.ValidationError{Fields: make([]model.FieldError, len(ve.Fields))}
+	for i, f := range ve.Fields {
+		out.Fields[i] = model.FieldError{Path: join(prefix, f.Path), Message: f.Message}
+	}
+	return out
+}
+
+func join(prefix, path string) string {
+	switch {
+	case prefix == "":
+		return path
+	case path == "":
+		return prefix
+	case strings.HasPrefix(path, "["):
+		return prefix + path
+	}
+	return prefix + "." + path
+}
+
+// pageOf reads ?limit= and ?cursor=.
+func pageOf(r *http.Request) (store.Page, error) {
+	q := r.URL.Query()
+	p := store.Page{Limit: store.DefaultPageLimit, Cursor: q.Get("cursor")}
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > store.MaxPageLimit {
+			return p, model.Invalidf("limit", "%q is not a page size (1 to %d)", s, store.MaxPageLimit)
+		}
+		p.Limit = n
+	}
+	return p, nil
+}
+
+// refParam reads a "kind/name" query parameter; nil when absent.
+func refParam(r *http.Request, name string) (*model.Ref, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	ref, err := model.ParseRef(s)
+	if err != nil {
+		return nil, model.Invalidf(name, "%q is not kind/name (e.g. api/erp)", s)
+	}
+	return &ref, nil
+}
+
+// pathRef reads the {kind} and {name} path values.
+func pathRef(r *http.Request) (model.Ref, error) {
+	k, err := model.ParseKind(r.PathValue("kind"))
+	if err != nil {
+		return model.Ref{}, model.Invalidf("kind", "unknown component kind %q (want connection, process, api or proxy)", r.PathValue("kind"))
+	}
+	return model.Ref{Kind: k, Name: r.PathValue("name")}, nil
+}
+
+// normalizeRef accepts a kind in any spelling ParseKind knows and validates the ref.
+func normalizeRef(ref model.Ref, path string) (model.Ref, error) {
+	k, err := model.ParseKind(string(ref.Kind))
+	if err != nil {
+		return ref, model.Invalidf(join(path, "kind"), "unknown component kind %q (want connection, process, api or proxy)", ref.Kind)
+	}
+	if !model.ValidName(ref.Name) {
+		return ref, model.Invalidf(join(path, "name"), "%q is not a valid name", ref.Name)
+	}
+	return model.Ref{Kind: k, Name: ref.Name}, nil
+}
+
+// appendFields adds err's field errors, put under prefix, to dst; an error
+// without fields counts as one at prefix. A nil err adds nothing.
+func appendFields(dst *model.ValidationError, prefix string, err error) {
+	if err == nil {
+		return
+	}
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		dst.Fields = append(dst.Fields, prefixed(prefix, ve).Fields...)
+		return
+	}
+	dst.Fields = append(dst.Fields, model.FieldError{Path: prefix, Message: err.Error()})
+}

@@ -1,0 +1,116 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+func (s *Server) listEnvironments(c *call) (*reply, error) {
+	page, err := pageOf(c.r)
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := s.store.ListEnvironments(c.r.Context(), page)
+	if err != nil {
+		return nil, err
+	}
+	return okList(items, next)
+}
+
+func (s *Server) getEnvironment(c *call) (*reply, error) {
+	env, err := s.store.GetEnvironment(c.r.Context(), c.r.PathValue("env"))
+	if err != nil {
+		return nil, err
+	}
+	return ok(env)
+}
+
+// decodeEnvironment reads and validates an environment body; name, when
+// given, is the path's and the body must agree (or leave it out).
+func decodeEnvironment(c *call, name string) (*model.Environment, error) {
+	var env model.Environment
+	if err := decodeBody(c.r, &env); err != nil {
+		return nil, err
+	}
+	if name != "" {
+		if env.Name != "" && env.Name != name {
+			return nil, model.Invalidf("name", "the body names %q, the path %q", env.Name, name)
+		}
+		env.Name = name
+	}
+	if err := env.Validate(); err != nil {
+		return nil, err
+	}
+	return &env, nil
+}
+
+func (s *Server) createEnvironment(c *call) (*reply, error) {
+	env, err := decodeEnvironment(c, "")
+	if err != nil {
+		return nil, err
+	}
+	ctx := c.r.Context()
+	if _, err := s.store.GetEnvironment(ctx, env.Name); err == nil {
+		return nil, fmt.Errorf("%w: environment %s exists (PUT changes it)", model.ErrConflict, env.Name)
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	saved, _, err := s.store.PutEnvironment(ctx, env)
+	if err != nil {
+		return nil, err
+	}
+	s.notifier.notify(saved.Name)
+	return created(saved)
+}
+
+func (s *Server) putEnvironment(c *call) (*reply, error) {
+	env, err := decodeEnvironment(c, c.r.PathValue("env"))
+	if err != nil {
+		return nil, err
+	}
+	saved, changed, err := s.store.PutEnvironment(c.r.Context(), env)
+	if err != nil {
+		return nil, err
+	}
+	if changed {
+		s.notifier.notify(saved.Name)
+	}
+	return ok(saved)
+}
+
+// putEnv saves one environment for apply and says what happened.
+func (s *Server) putEnv(ctx context.Context, env *model.Environment) (store.ApplyResult, error) {
+	_, err := s.store.GetEnvironment(ctx, env.Name)
+	existed := err == nil
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return store.ApplyResult{}, err
+	}
+	saved, changed, err := s.store.PutEnvironment(ctx, env)
+	if err != nil {
+		return store.ApplyResult{}, err
+	}
+	res := store.ApplyResult{Kind: kindEnvironment, Name: saved.Name, Revision: int(saved.Revision), Action: store.Unchanged}
+	switch {
+	case !existed:
+		res.Action = store.Created
+	case changed:
+		res.Action = store.Updated
+	}
+	if changed || !existed {
+		s.notifier.notify(saved.Name)
+	}
+	return res, nil
+}
+
+func (s *Server) deleteEnvironment(c *call) (*reply, error) {
+	name := c.r.PathValue("env")
+	if err := s.store.DeleteEnvironment(c.r.Context(), name); err != nil {
+		return nil, err
+	}
+	s.notifier.notify(name)
+	return noContent()
+}

@@ -1,0 +1,112 @@
+package platform
+
+import (
+	"fmt"
+	"net/http"
+	"reflect"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+// authMode says whether a route needs a token.
+type authMode int
+
+const (
+	authRequired authMode = iota
+	authNone
+	authOptional // the handler authenticates when the request needs it
+)
+
+// route is one entry of the table that both registers the handlers and
+// generates the OpenAPI document, so the two cannot drift apart.
+type route struct {
+	method  string
+	pattern string // below /api/v1, with {param} path values
+	auth    authMode
+	perm    model.Permission // "" with authRequired: any valid token
+	self    string           // path value that, naming the caller, waives perm
+	summary string
+	query   []param
+	in      reflect.Type // request body; nil for none
+	out     reflect.Type // answer body; nil for none
+	list    bool         // out is the item type of a list answer
+	status  int          // success status
+	also    []int        // other success statuses (same body; 304 none)
+	h       apiFunc
+}
+
+// param documents one query parameter.
+type param struct {
+	name, typ, desc string
+}
+
+// authorize checks the caller's permission for the route.
+func (rt route) authorize(c *caller, r *http.Request) error {
+	if rt.perm == "" || c.allows(rt.perm) {
+		return nil
+	}
+	if rt.self != "" && c.isUser() && r.PathValue(rt.self) == c.user.Username {
+		return nil
+	}
+	return forbidden(c, rt.perm)
+}
+
+func forbidden(c *caller, p model.Permission) error {
+	return fmt.Errorf("%w: this token (role %s, user role %s) lacks the permission %s", model.ErrForbidden, c.token.Role, c.user.Role, p)
+}
+
+func typeOf[T any]() reflect.Type { return reflect.TypeFor[T]() }
+
+var pageParams = []param{
+	{"limit", "integer", "page size (default 50, at most 500)"},
+	{"cursor", "string", "nextCursor of the previous page"},
+}
+
+func withPage(ps ...param) []param { return append(ps, pageParams...) }
+
+// routeTable lists every route of the API, in the contract's order.
+func (s *Server) routeTable() []route {
+	ok, created, none := http.StatusOK, http.StatusCreated, http.StatusNoContent
+	return []route{
+		{method: "POST", pattern: "/tokens", auth: authOptional, summary: "Sign in (username, password) or, with a bearer token, create a named token", in: typeOf[tokenRequest](), out: typeOf[newTokenAnswer](), status: created, h: s.createToken},
+		{method: "GET", pattern: "/tokens", summary: "List tokens: your own; an admin lists a user's (?username=) or everyone's", query: withPage(param{"username", "string", "whose tokens (admin only for others)"}), out: typeOf[model.Token](), list: true, status: ok, h: s.listTokens},
+		{method: "DELETE", pattern: "/tokens/{id}", summary: "Revoke a token (your own; an admin any)", status: none, h: s.deleteToken},
+		{method: "GET", pattern: "/whoami", summary: "The caller's user, role and token", out: typeOf[whoami](), status: ok, h: s.whoami},
+
+		{method: "GET", pattern: "/components", perm: model.PermRead, summary: "List current components by kind then name", query: withPage(param{"kind", "string", "only this kind"}), out: typeOf[model.Component](), list: true, status: ok, h: s.listComponents},
+		{method: "POST", pattern: "/apply", perm: model.PermWriteComponents, summary: "Apply components and environments (validated together; environments need environments:write)", in: typeOf[applyDoc](), out: typeOf[applyAnswer](), status: ok, h: s.apply},
+		{method: "GET", pattern: "/components/{kind}/{name}", perm: model.PermRead, summary: "Get a component's current revision", out: typeOf[model.Component](), status: ok, h: s.getComponent},
+		{method: "PUT", pattern: "/components/{kind}/{name}", perm: model.PermWriteComponents, summary: "Create or update one component", in: typeOf[model.Component](), out: typeOf[store.ApplyResult](), status: ok, h: s.putComponent},
+		{method: "DELETE", pattern: "/components/{kind}/{name}", perm: model.PermWriteComponents, summary: "Delete a component (409 while referenced)", status: none, h: s.deleteComponent},
+		{method: "GET", pattern: "/components/{kind}/{name}/revisions", perm: model.PermRead, summary: "List a component's revisions, newest first", query: pageParams, out: typeOf[model.Component](), list: true, status: ok, h: s.listRevisions},
+		{method: "GET", pattern: "/components/{kind}/{name}/revisions/{n}", perm: model.PermRead, summary: "Get one revision of a component", out: typeOf[model.Component](), status: ok, h: s.getRevision},
+
+		{method: "GET", pattern: "/packages", perm: model.PermRead, summary: "List packages, newest first", query: withPage(param{"component", "string", "only packages of this root (kind/name, e.g. api/erp)"}), out: typeOf[model.Package](), list: true, status: ok, h: s.listPackages},
+		{method: "POST", pattern: "/packages", perm: model.PermPackage, summary: "Create a package of a root component (409 duplicate version, 400 missing reference)", in: typeOf[packageRequest](), out: typeOf[model.Package](), status: created, h: s.createPackage},
+		{method: "GET", pattern: "/packages/{id}", perm: model.PermRead, summary: "Get a package", out: typeOf[model.Package](), status: ok, h: s.getPackage},
+		{method: "DELETE", pattern: "/packages/{id}", perm: model.PermPackage, summary: "Delete a package (409 while active in an environment)", status: none, h: s.deletePackage},
+
+		{method: "GET", pattern: "/environments", perm: model.PermRead, summary: "List environments by name", query: pageParams, out: typeOf[model.Environment](), list: true, status: ok, h: s.listEnvironments},
+		{method: "POST", pattern: "/environments", perm: model.PermEnvironments, summary: "Create an environment (409 if it exists)", in: typeOf[model.Environment](), out: typeOf[model.Environment](), status: created, h: s.createEnvironment},
+		{method: "GET", pattern: "/environments/{env}", perm: model.PermRead, summary: "Get an environment", out: typeOf[model.Environment](), status: ok, h: s.getEnvironment},
+		{method: "PUT", pattern: "/environments/{env}", perm: model.PermEnvironments, summary: "Create or update an environment", in: typeOf[model.Environment](), out: typeOf[model.Environment](), status: ok, h: s.putEnvironment},
+		{method: "DELETE", pattern: "/environments/{env}", perm: model.PermEnvironments, summary: "Delete an environment (409 while something is deployed)", status: none, h: s.deleteEnvironment},
+		{method: "GET", pattern: "/environments/{env}/snapshot", perm: model.PermSnapshot, summary: "Long-poll the environment's snapshot: 200 when newer than ?after, else 304 after ?wait", query: []param{{"after", "integer", "the revision the caller has"}, {"wait", "string", "how long to wait for a change (Go duration, default 30s, at most 120s)"}}, out: typeOf[model.Snapshot](), status: ok, also: []int{http.StatusNotModified}, h: s.snapshot},
+
+		{method: "GET", pattern: "/deployments", perm: model.PermRead, summary: "List active deployments, or the history (newest first)", query: withPage(param{"environment", "string", "only this environment"}, param{"component", "string", "only this root (kind/name)"}, param{"history", "boolean", "every event, not only the active deployments"}), out: typeOf[model.Deployment](), list: true, status: ok, h: s.listDeployments},
+		{method: "POST", pattern: "/deployments", perm: model.PermDeploy, summary: "Deploy a package (201; 200 when already active)", in: typeOf[deployRequest](), out: typeOf[model.Deployment](), status: created, also: []int{ok}, h: s.deploy},
+		{method: "POST", pattern: "/deployments/rollback", perm: model.PermDeploy, summary: "Roll back to the previous package, or to a version deployed there before", in: typeOf[rollbackRequest](), out: typeOf[model.Deployment](), status: created, h: s.rollback},
+		{method: "POST", pattern: "/deployments/undeploy", perm: model.PermDeploy, summary: "Stop serving a root component in an environment", in: typeOf[undeployRequest](), out: typeOf[model.Deployment](), list: true, status: ok, h: s.undeploy},
+
+		{method: "GET", pattern: "/users", perm: model.PermUsers, summary: "List users", query: pageParams, out: typeOf[model.User](), list: true, status: ok, h: s.listUsers},
+		{method: "POST", pattern: "/users", perm: model.PermUsers, summary: "Create a user", in: typeOf[userRequest](), out: typeOf[model.User](), status: created, h: s.createUser},
+		{method: "GET", pattern: "/users/{username}", perm: model.PermUsers, self: "username", summary: "Get a user (everyone may get themselves)", out: typeOf[model.User](), status: ok, h: s.getUser},
+		{method: "PATCH", pattern: "/users/{username}", perm: model.PermUsers, self: "username", summary: "Change a user's role, password or disabled flag (everyone may change their own password)", in: typeOf[userPatch](), out: typeOf[model.User](), status: ok, h: s.patchUser},
+		{method: "DELETE", pattern: "/users/{username}", perm: model.PermUsers, summary: "Delete a user and their tokens (409 for the last enabled admin)", status: none, h: s.deleteUser},
+
+		{method: "GET", pattern: "/health", auth: authNone, summary: "Liveness and store reachability (503 when the store does not answer)", out: typeOf[health](), status: ok, h: s.health},
+		{method: "GET", pattern: "/version", auth: authNone, summary: "The server's version", out: typeOf[versionInfo](), status: ok, h: s.versionInfo},
+		{method: "GET", pattern: "/openapi.json", auth: authNone, summary: "This document", status: ok, h: s.openAPI},
+	}
+}

@@ -1,0 +1,161 @@
+package platform
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+// userRequest is the body of POST /users.
+type userRequest struct {
+	Username string     `json:"username"`
+	Role     model.Role `json:"role"`
+	Password string     `json:"password"`
+}
+
+// userPatch changes what it sets.
+type userPatch struct {
+	Role     *model.Role `json:"role,omitempty"`
+	Password *string     `json:"password,omitempty"`
+	Disabled *bool       `json:"disabled,omitempty"`
+}
+
+func (s *Server) listUsers(c *call) (*reply, error) {
+	page, err := pageOf(c.r)
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := s.store.ListUsers(c.r.Context(), page)
+	if err != nil {
+		return nil, err
+	}
+	return okList(items, next)
+}
+
+func (s *Server) createUser(c *call) (*reply, error) {
+	var req userRequest
+	if err := decodeBody(c.r, &req); err != nil {
+		return nil, err
+	}
+	u := &model.User{Username: req.Username, Role: req.Role}
+	var ve model.ValidationError
+	appendFields(&ve, "", u.Validate())
+	appendFields(&ve, "", checkPassword("password", req.Password))
+	if len(ve.Fields) > 0 {
+		return nil, &ve
+	}
+	hash, err := hashPassword(req.Password, s.pw)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	u.PasswordHash, u.CreatedAt, u.UpdatedAt = hash, now, now
+	if err := s.store.CreateUser(c.r.Context(), u); err != nil {
+		return nil, err
+	}
+	return s.userReply(c.r.Context(), u.Username, true)
+}
+
+func (s *Server) userReply(ctx context.Context, username string, isNew bool) (*reply, error) {
+	u, err := s.store.GetUser(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if isNew {
+		return created(u)
+	}
+	return ok(u)
+}
+
+func (s *Server) getUser(c *call) (*reply, error) {
+	return s.userReply(c.r.Context(), c.r.PathValue("username"), false)
+}
+
+// patchUser changes a user. Without users:write (route.self let the caller
+// in) only one's own password may change; the last enabled admin may be
+// neither demoted nor disabled.
+func (s *Server) patchUser(c *call) (*reply, error) {
+	var req userPatch
+	if err := decodeBody(c.r, &req); err != nil {
+		return nil, err
+	}
+	if !c.caller.allows(model.PermUsers) && (req.Role != nil || req.Disabled != nil) {
+		return nil, fmt.Errorf("%w: you may change your own password only", model.ErrForbidden)
+	}
+	ctx := c.r.Context()
+	u, err := s.store.GetUser(ctx, c.r.PathValue("username"))
+	if err != nil {
+		return nil, err
+	}
+	wasAdmin := u.Role == model.RoleAdmin && !u.Disabled
+	if req.Role != nil {
+		u.Role = *req.Role
+		if err := u.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	if req.Disabled != nil {
+		u.Disabled = *req.Disabled
+	}
+	u.PasswordHash = "" // the store keeps the hash unless a new one is set
+	if req.Password != nil {
+		if err := checkPassword("password", *req.Password); err != nil {
+			return nil, err
+		}
+		if u.PasswordHash, err = hashPassword(*req.Password, s.pw); err != nil {
+			return nil, err
+		}
+	}
+	if wasAdmin && (u.Role != model.RoleAdmin || u.Disabled) {
+		if err := s.keepAnAdmin(ctx, u.Username); err != nil {
+			return nil, err
+		}
+	}
+	u.UpdatedAt = s.now()
+	if err := s.store.UpdateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return s.userReply(ctx, u.Username, false)
+}
+
+func (s *Server) deleteUser(c *call) (*reply, error) {
+	ctx := c.r.Context()
+	u, err := s.store.GetUser(ctx, c.r.PathValue("username"))
+	if err != nil {
+		return nil, err
+	}
+	if u.Role == model.RoleAdmin && !u.Disabled {
+		if err := s.keepAnAdmin(ctx, u.Username); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.store.DeleteUser(ctx, u.Username); err != nil {
+		return nil, err
+	}
+	return noContent()
+}
+
+// keepAnAdmin refuses a change that would leave no enabled admin besides
+// username. The check and the write are separate store calls: two admins
+// removing each other at the same instant could both pass, a race accepted
+// for a rare administrative action.
+func (s *Server) keepAnAdmin(ctx context.Context, username string) error {
+	page := store.Page{Limit: store.MaxPageLimit}
+	for {
+		users, next, err := s.store.ListUsers(ctx, page)
+		if err != nil {
+			return err
+		}
+		for _, o := range users {
+			if o.Username != username && o.Role == model.RoleAdmin && !o.Disabled {
+				return nil
+			}
+		}
+		if next == "" {
+			return fmt.Errorf("%w: %s is the last enabled admin", model.ErrConflict, username)
+		}
+		page.Cursor = next
+	}
+}
