@@ -61,7 +61,11 @@ type envelope[S any] struct {
 // Decode reads every document of a YAML or JSON stream and validates each one.
 // filename only labels errors. It stops at the first document in error.
 func Decode(filename string, data []byte) ([]Document, error) {
-	file, err := parser.ParseBytes(fillEmptyDocuments(data), 0)
+	var file *ast.File
+	err := guard(func() (err error) {
+		file, err = parser.ParseBytes(fillEmptyDocuments(data), 0)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %s", ErrSyntax, filename, yaml.FormatError(err, false, true))
 	}
@@ -152,7 +156,7 @@ func decodeOne(body ast.Node) (Document, error) {
 	var head struct {
 		Kind string `json:"kind"`
 	}
-	if err := yaml.NodeToValue(body, &head); err != nil {
+	if err := guard(func() error { return yaml.NodeToValue(body, &head) }); err != nil {
 		return Document{}, errors.New(yaml.FormatError(err, false, true))
 	}
 	if head.Kind == "" {
@@ -216,10 +220,22 @@ func decodeComponent[S any, P interface {
 }
 
 func strictDecode(body ast.Node, v any) error {
-	if err := yaml.NodeToValue(body, v, yaml.DisallowUnknownField()); err != nil {
+	if err := guard(func() error { return yaml.NodeToValue(body, v, yaml.DisallowUnknownField()) }); err != nil {
 		return errors.New(yaml.FormatError(err, false, true))
 	}
 	return nil
+}
+
+// guard turns a panic inside go-yaml into an error: v1.19 panics on some
+// malformed input (a tag without a value where a sequence is expected), and
+// a bad file must never bring down the CLI or the server.
+func guard(f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML decoder cannot read this document (%v)", r)
+		}
+	}()
+	return f()
 }
 
 // EncodeComponent writes a component as an apply-able YAML document (without
