@@ -54,8 +54,8 @@ func (c *Client) CreateToken(ctx context.Context, req CreateTokenRequest) (*Crea
 	return &t, nil
 }
 
-// ListTokens returns one page of tokens: the caller's own, or (admins only)
-// username's; username "*" asks an admin for everyone's.
+// ListTokens returns one page of tokens: the caller's own; for an admin,
+// username's, or everyone's when username is empty.
 func (c *Client) ListTokens(ctx context.Context, username string, opts ListOptions) (*Page[model.Token], error) {
 	q := url.Values{}
 	if username != "" {

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/portico-dev/portico/internal/client"
+	"github.com/portico-dev/portico/internal/manifest"
+	"github.com/portico-dev/portico/internal/model"
+)
+
+func newApplyCommand(e *env) *cobra.Command {
+	var files []string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE|DIR|- [-f ...]",
+		Short: "Create or update components and environments from YAML or JSON files",
+		Long: `Apply reads YAML (or JSON) documents, one component or environment each, and saves them
+all in one transaction: either every document is applied or none is. Content identical to
+the current revision makes no new revision ("unchanged").
+
+-f takes a file, a directory (its .yaml, .yml and .json files, sorted by name, not
+recursive) or - for stdin, and may be repeated.`,
+		Example: `  portico apply -f examples/erp/
+  portico get api erp -o yaml | portico apply -f -`,
+		Args: exactArgs(),
+	}
+	cmd.Flags().StringArrayVarP(&files, "filename", "f", nil, "file, directory or - (stdin); repeatable")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "validate and report what would change, save nothing")
+	o := addClientFlags(cmd, e, outText, outJSON, outYAML)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		sources, err := readSources(files, e.stdin)
+		if err != nil {
+			return err
+		}
+		docs, err := decodeSources(sources)
+		if err != nil {
+			return err
+		}
+		c, err := o.client()
+		if err != nil {
+			return err
+		}
+		results, err := c.Apply(cmd.Context(), applyRequest(docs, dryRun))
+		if err != nil {
+			return fmt.Errorf("apply (nothing was saved): %w", err)
+		}
+		switch o.output {
+		case outJSON:
+			return writeJSON(e.stdout, map[string]any{"results": results, "dryRun": dryRun})
+		case outYAML:
+			return writeYAMLDocs(e.stdout, []any{map[string]any{"results": results, "dryRun": dryRun}})
+		}
+		printApplyResults(e, results, dryRun)
+		return nil
+	}
+	return cmd
+}
+
+// applyRequest puts every document into one /apply call.
+func applyRequest(docs []manifest.Document, dryRun bool) client.ApplyRequest {
+	req := client.ApplyRequest{Components: []*model.Component{}, DryRun: dryRun}
+	for _, d := range docs {
+		if d.Environment != nil {
+			req.Environments = append(req.Environments, d.Environment)
+			continue
+		}
+		req.Components = append(req.Components, d.Component)
+	}
+	return req
+}
+
+// printApplyResults writes one line per document: "api/erp created (revision 1)".
+func printApplyResults(e *env, results []client.ApplyResult, dryRun bool) {
+	suffix := ""
+	if dryRun {
+		suffix = " (dry run)"
+	}
+	for _, r := range results {
+		line := r.Kind + "/" + r.Name + " " + r.Action
+		if r.Kind != manifest.KindEnvironment && r.Revision > 0 {
+			line += fmt.Sprintf(" (revision %d)", r.Revision)
+		}
+		fmt.Fprintln(e.stdout, line+suffix)
+	}
+	if dryRun {
+		fmt.Fprintln(e.stdout, "dry run: nothing was saved")
+	}
+}

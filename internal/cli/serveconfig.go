@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// serveConfig is what serve and quickstart are started with.
+type serveConfig struct {
+	listen        string
+	data          string
+	store         string
+	gatewayListen string // the runtime's shared web server; used once the runtime lands
+	redis         string // shared counters of the runtime; used once the runtime lands
+	adminPassword string // from PORTICO_ADMIN_PASSWORD only, never a flag (argv is visible to all)
+	logLevel      string
+}
+
+// addServeFlags registers the flags of serve and quickstart; each defaults
+// to its environment variable, then to the documented default.
+func addServeFlags(cmd *cobra.Command, e *env) *serveConfig {
+	c := &serveConfig{adminPassword: e.getenv("PORTICO_ADMIN_PASSWORD")}
+	f := cmd.Flags()
+	f.StringVar(&c.listen, "listen", envOr(e, "PORTICO_LISTEN", "127.0.0.1:8080"), "address of the platform API (env PORTICO_LISTEN; port 0 picks a free one)")
+	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory: SQLite store, runtime cache (env PORTICO_DATA)")
+	f.StringVar(&c.store, "store", envOr(e, "PORTICO_STORE", "sqlite:"), "store: sqlite: (in the data directory) or postgres://... (env PORTICO_STORE)")
+	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the runtime's shared web server (env PORTICO_GATEWAY_LISTEN; the runtime arrives with a later release)")
+	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis for counters shared by runtimes (env PORTICO_REDIS; used once the runtime lands)")
+	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
+	return c
+}
+
+func envOr(e *env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+// level reads --log-level.
+func (c *serveConfig) level() (slog.Level, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return 0, usagef("--log-level: %q is not one of debug, info, warn, error", c.logLevel)
+	}
+	return l, nil
+}
+
+// isSQLite reports whether the store lives in the data directory.
+func (c *serveConfig) isSQLite() bool {
+	return c.store == "" || strings.HasPrefix(c.store, "sqlite:")
+}
+
+// storeLabel describes the store for people, without its password.
+func (c *serveConfig) storeLabel() string {
+	if c.isSQLite() {
+		return fmt.Sprintf("SQLite in %s", c.data)
+	}
+	if u, err := url.Parse(c.store); err == nil && u.Scheme != "" {
+		return u.Redacted()
+	}
+	return "(store address not shown: it does not parse as a URL)"
+}
