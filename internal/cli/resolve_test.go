@@ -53,7 +53,7 @@ func TestParseRootName(t *testing.T) {
 		{name: "api/erp", want: model.Ref{Kind: model.KindAPI, Name: "erp"}, known: true},
 		{name: "APIs/erp", want: model.Ref{Kind: model.KindAPI, Name: "erp"}, known: true},
 		{name: "erp", kind: "process", want: model.Ref{Kind: model.KindProcess, Name: "erp"}, known: true},
-		{name: "api/erp", kind: "api", wantErr: true},     // kind given twice
+		{name: "api/erp", kind: "api", wantErr: true},    // kind given twice
 		{name: "connection/erp", wantErr: true},          // not a root kind
 		{name: "widget/erp", wantErr: true},              // unknown kind
 		{name: "9erp", wantErr: true},                    // invalid name
