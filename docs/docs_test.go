@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -22,11 +23,28 @@ type block struct {
 	line    int // of the opening fence
 	info    string
 	content []byte
+	next    *block // the fenced block right after this one, if any
 }
 
 // yamlBlocks returns the fenced blocks of a Markdown file whose info string
-// starts with "yaml".
+// starts with "yaml", each linked to the block that follows it.
 func yamlBlocks(t *testing.T, path string) []block {
+	t.Helper()
+	all := fencedBlocks(t, path)
+	var out []block
+	for i, b := range all {
+		if f := strings.Fields(b.info); len(f) > 0 && f[0] == "yaml" {
+			if i+1 < len(all) {
+				b.next = &all[i+1]
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// fencedBlocks returns every fenced block of a Markdown file.
+func fencedBlocks(t *testing.T, path string) []block {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -44,9 +62,7 @@ func yamlBlocks(t *testing.T, path string) []block {
 		if cur == nil && fence == "" {
 			if f, info, ok := openFence(trimmed); ok {
 				fence = f
-				if fields := strings.Fields(info); len(fields) > 0 && fields[0] == "yaml" {
-					cur = &block{file: path, line: n, info: strings.Join(fields, " ")}
-				}
+				cur = &block{file: path, line: n, info: strings.Join(strings.Fields(info), " ")}
 			}
 			continue
 		}
@@ -101,7 +117,7 @@ func TestYAMLExamples(t *testing.T) {
 			name := b.file + ":" + strconv.Itoa(b.line)
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				docs, err := manifest.Decode(name, b.content)
+				docs, err := manifest.Decode("FILE", b.content)
 				switch b.info {
 				case "yaml":
 					if err != nil {
@@ -114,6 +130,7 @@ func TestYAMLExamples(t *testing.T) {
 					if err == nil {
 						t.Fatalf("example marked invalid decodes (%d documents):\n%s", len(docs), b.content)
 					}
+					checkDocumentedError(t, b, err)
 				default:
 					t.Fatalf("info string %q: want yaml or yaml invalid", b.info)
 				}
@@ -137,5 +154,24 @@ func TestBlockExtraction(t *testing.T) {
 	if len(got) != 2 || got[0].info != "yaml" || string(got[0].content) != "kind: Environment\nname: a\n" ||
 		got[1].info != "yaml invalid" || got[1].line != 12 {
 		t.Fatalf("blocks = %+v", got)
+	}
+}
+
+// fileRE matches the file name in the first line of a manifest error.
+var fileRE = regexp.MustCompile(`^manifest: [^ :]+`)
+
+// checkDocumentedError compares the error shown right after an invalid
+// example (a block starting with "manifest:") with the real one, file names
+// aside, so that the documented messages stay true.
+func checkDocumentedError(t *testing.T, b block, err error) {
+	t.Helper()
+	if b.next == nil || !bytes.HasPrefix(b.next.content, []byte("manifest: ")) {
+		return
+	}
+	want := strings.SplitN(string(b.next.content), "\n", 2)[0]
+	got := strings.SplitN(err.Error(), "\n", 2)[0]
+	norm := func(s string) string { return fileRE.ReplaceAllString(s, "manifest: FILE") }
+	if norm(got) != norm(want) {
+		t.Errorf("documented error (line %d) differs from the real one:\n doc: %s\nreal: %s", b.next.line, want, got)
 	}
 }
