@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,7 +56,7 @@ func decodeJSON(b []byte, v any, path string) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err, path)
+		return jsonError(err, path, b, reflect.TypeOf(v))
 	}
 	if dec.More() {
 		return model.Invalidf(path, "malformed JSON at byte offset %d: data after the end of the object", dec.InputOffset())
@@ -61,8 +64,9 @@ func decodeJSON(b []byte, v any, path string) error {
 	return nil
 }
 
-// jsonError turns a decoding error into a ValidationError that says where.
-func jsonError(err error, path string) error {
+// jsonError turns a decoding error into a ValidationError that says where;
+// b and t locate an unknown field, which encoding/json names without its path.
+func jsonError(err error, path string, b []byte, t reflect.Type) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	var ve *model.ValidationError
@@ -78,10 +82,76 @@ func jsonError(err error, path string) error {
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if field, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		name, _ := strconv.Unquote(field)
-		return model.Invalidf(join(path, name), "unknown field")
+		var doc any
+		if json.Unmarshal(b, &doc) == nil {
+			if at := unknownField(doc, t, ""); at != "" {
+				return model.Invalidf(join(path, at), "unknown field")
+			}
+		}
+		return model.Invalidf(path, "unknown field %s", field)
 	}
 	return model.Invalidf(path, "%s", msg)
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// unknownField returns the path of the first key of doc that type t has no
+// field for (matched case-insensitively, as encoding/json does), or "".
+func unknownField(doc any, t reflect.Type, path string) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return "" // decodes itself
+	}
+	switch v := doc.(type) {
+	case map[string]any:
+		keys := slices.Sorted(maps.Keys(v))
+		switch t.Kind() {
+		case reflect.Map:
+			for _, k := range keys {
+				if at := unknownField(v[k], t.Elem(), join(path, k)); at != "" {
+					return at
+				}
+			}
+		case reflect.Struct:
+			for _, k := range keys {
+				f, ok := jsonField(t, k)
+				if !ok {
+					return join(path, k)
+				}
+				if at := unknownField(v[k], f.Type, join(path, k)); at != "" {
+					return at
+				}
+			}
+		}
+	case []any:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, x := range v {
+				if at := unknownField(x, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); at != "" {
+					return at
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// jsonField finds the struct field that encoding/json would fill from key.
+func jsonField(t reflect.Type, key string) (reflect.StructField, bool) {
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		if strings.EqualFold(name, key) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }
 
 // prefixed returns ve with every path put under prefix.
