@@ -58,10 +58,11 @@ func (o *clientOpts) serverKey() string { return strings.TrimRight(strings.TrimS
 // resolveToken picks the token: the flag, then PORTICO_TOKEN, then a saved
 // login for this server that has not expired.
 func (o *clientOpts) resolveToken() string {
-	if o.token != "" {
-		return o.token
+	// Tokens pasted or captured with $(...) may carry a newline.
+	if t := strings.TrimSpace(o.token); t != "" {
+		return t
 	}
-	if t := o.e.getenv("PORTICO_TOKEN"); t != "" {
+	if t := strings.TrimSpace(o.e.getenv("PORTICO_TOKEN")); t != "" {
 		return t
 	}
 	path, err := credentialsPath(o.e.getenv)

@@ -50,15 +50,18 @@ func (c *serveConfig) level() (slog.Level, error) {
 	return l, nil
 }
 
-// isSQLite reports whether the store lives in the data directory.
+// isSQLite reports whether the store is a SQLite file.
 func (c *serveConfig) isSQLite() bool {
 	return c.store == "" || strings.HasPrefix(c.store, "sqlite:")
 }
 
 // storeLabel describes the store for people, without its password.
 func (c *serveConfig) storeLabel() string {
-	if c.isSQLite() {
+	if c.store == "" || c.store == "sqlite:" {
 		return fmt.Sprintf("SQLite in %s", c.data)
+	}
+	if path, ok := strings.CutPrefix(c.store, "sqlite:"); ok {
+		return "SQLite file " + path
 	}
 	if u, err := url.Parse(c.store); err == nil && u.Scheme != "" {
 		return u.Redacted()

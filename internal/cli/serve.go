@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/platform"
+	"github.com/portico-dev/portico/internal/store"
+	"github.com/portico-dev/portico/internal/store/dial"
+)
+
+// Timeouts of the control plane.
+const (
+	openTimeout     = 15 * time.Second // opening and migrating the store
+	shutdownTimeout = 10 * time.Second // draining in-flight requests
+	// The snapshot long-poll may wait 120 s; writes get a margin beyond it.
+	writeTimeout = 150 * time.Second
+)
+
+func newServeCommand(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the control plane (platform API) on its store",
+		Long: `Serve runs the control plane: the platform API at /api/v1 on --listen, on an embedded
+SQLite store in --data (or PostgreSQL with --store postgres://...). On first start it
+creates the user admin (password from PORTICO_ADMIN_PASSWORD, or generated and printed
+once) and the environment dev. SIGINT or SIGTERM stop it gracefully.
+
+The runtime that serves deployed APIs on --gateway-listen lands in a later release;
+until then deployments are recorded and published as snapshots.`,
+		Example: `  PORTICO_ADMIN_PASSWORD='choose-a-long-one' portico serve
+  portico serve --listen 0.0.0.0:8080 --store 'postgres://portico@db/portico'`,
+		Args: exactArgs(),
+	}
+	cfg := addServeFlags(cmd, e)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return serve(cmd.Context(), e, cfg, "")
+	}
+	return cmd
+}
+
+// serve runs the control plane until ctx is cancelled. note is printed under
+// the banner (quickstart says what it does not do yet).
+func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
+	level, err := cfg.level()
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	// Listen first: a busy address must fail before the bootstrap generates
+	// an admin password that would then never be shown.
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (--listen / PORTICO_LISTEN): %w", cfg.listen, err)
+	}
+	defer ln.Close()
+	st, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	storeOpen := true
+	defer func() {
+		if storeOpen {
+			st.Close()
+		}
+	}()
+
+	info := buildInfo()
+	p, err := platform.New(platform.Config{Store: st, Logger: logger, Version: info.Version, Commit: info.Commit})
+	if err != nil {
+		return fmt.Errorf("start the platform API: %w", err)
+	}
+	defer p.Close()
+	if err := ensureEnvironment(ctx, st); err != nil {
+		return err
+	}
+	// Nothing may fail between the bootstrap and the banner, or a generated
+	// password would be lost.
+	generated, err := p.Bootstrap(ctx, cfg.adminPassword)
+	if err != nil {
+		return fmt.Errorf("create the admin user: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           rootHandler(p.Handler()),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	printBanner(e, cfg, "http://"+ln.Addr().String(), generated, note)
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintf(e.stdout, "shutting down: draining requests (up to %s)\n", shutdownTimeout)
+	// Close answers the waiting snapshot long-polls, which Shutdown would
+	// otherwise wait for.
+	p.Close()
+	shCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shCtx); err != nil {
+		logger.Warn("requests still running after the drain timeout were cut", "err", err)
+		_ = srv.Close()
+	}
+	storeOpen = false
+	if err := st.Close(); err != nil {
+		logger.Warn("closing the store", "err", err)
+	}
+	fmt.Fprintln(e.stdout, "Portico control plane stopped")
+	return nil
+}
+
+// openStore opens (and migrates) the store, failing fast and clearly when it
+// cannot be reached.
+func openStore(ctx context.Context, cfg *serveConfig, logger *slog.Logger) (store.Store, error) {
+	if cfg.isSQLite() {
+		if err := os.MkdirAll(cfg.data, 0o700); err != nil {
+			return nil, fmt.Errorf("create the data directory %s (--data / PORTICO_DATA): %w", cfg.data, err)
+		}
+	}
+	octx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	st, err := dial.Open(octx, cfg.store, cfg.data, logger)
+	if err != nil {
+		return nil, fmt.Errorf("open the store %s (--store / PORTICO_STORE): %w", cfg.storeLabel(), err)
+	}
+	if err := st.Ping(octx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("the store %s does not answer: %w", cfg.storeLabel(), err)
+	}
+	return st, nil
+}
+
+// ensureEnvironment creates the environment dev in a store that has none, so
+// that a newcomer can deploy at once.
+func ensureEnvironment(ctx context.Context, st store.Store) error {
+	envs, _, err := st.ListEnvironments(ctx, store.Page{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("list environments: %w", err)
+	}
+	if len(envs) > 0 {
+		return nil
+	}
+	dev := &model.Environment{Name: "dev", Description: "created by portico serve on first start"}
+	if _, _, err := st.PutEnvironment(ctx, dev); err != nil && !errors.Is(err, model.ErrConflict) {
+		return fmt.Errorf("create environment dev: %w", err)
+	}
+	return nil
+}
+
+// rootHandler serves the platform API and a short pointer to it at "/".
+func rootHandler(api http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", api)
+	mux.Handle("/api/v1", http.RedirectHandler("/api/v1/openapi.json", http.StatusFound))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "Portico control plane. The platform API is at /api/v1 (described by /api/v1/openapi.json).")
+	})
+	return mux
+}
+
+// printBanner tells where the control plane listens and what to do next.
+func printBanner(e *env, cfg *serveConfig, addr, generated, note string) {
+	w := e.stdout
+	fmt.Fprintf(w, "Portico control plane listening on %s\n", addr)
+	fmt.Fprintf(w, "  store: %s\n", cfg.storeLabel())
+	if generated != "" {
+		fmt.Fprintf(w, "  admin password: %s (shown once; set PORTICO_ADMIN_PASSWORD to choose it)\n", generated)
+	}
+	fmt.Fprintf(w, "  runtime: not part of this release yet; it will serve deployed APIs on %s\n", cfg.gatewayListen)
+	if note != "" {
+		fmt.Fprintf(w, "  %s\n", note)
+	}
+	fmt.Fprintln(w, "\nNext:")
+	if addr != defaultServer {
+		fmt.Fprintf(w, "  export PORTICO_SERVER=%s\n", addr)
+	}
+	fmt.Fprint(w, `  portico login --username admin
+  portico apply -f examples/erp/
+  portico package erp --version 1.0.0
+  portico deploy erp@1.0.0 --env dev
+  portico deployments --env dev --history
+Stop with Ctrl+C.
+`)
+}
