@@ -1,0 +1,283 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+// ApplyComponents implements store.Components.
+func (s *Store) ApplyComponents(ctx context.Context, comps []*model.Component, actor string) ([]store.ApplyResult, error) {
+	for _, c := range comps {
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", c.Kind, c.Name, err)
+		}
+	}
+	var results []store.ApplyResult
+	stamp := now()
+	err := s.write(ctx, func(tx db) error {
+		results = make([]store.ApplyResult, 0, len(comps))
+		for _, c := range comps {
+			r, err := applyOne(ctx, tx, s.d, c, actor, stamp)
+			if err != nil {
+				return fmt.Errorf("apply %s: %w", c.Ref(), err)
+			}
+			results = append(results, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, s.fail(err)
+	}
+	return results, nil
+}
+
+// applyOne saves c unless its content equals the current revision, and sets
+// the store's fields on c.
+func applyOne(ctx context.Context, tx db, d *Dialect, c *model.Component, actor string, stamp time.Time) (store.ApplyResult, error) {
+	content, err := c.CanonicalJSON()
+	if err != nil {
+		return store.ApplyResult{}, fmt.Errorf("%w: encode: %v", model.ErrInvalid, err)
+	}
+	hash, err := c.ContentHash()
+	if err != nil {
+		return store.ApplyResult{}, fmt.Errorf("%w: hash: %v", model.ErrInvalid, err)
+	}
+	// The placeholder row (revision 0) gives concurrent appliers one row to
+	// lock, even for a component that does not exist yet.
+	if _, err := tx.exec(ctx, `INSERT INTO components (kind, name, revision, deleted, created_at)
+		VALUES (?, ?, 0, TRUE, ?) ON CONFLICT (kind, name) DO NOTHING`, c.Kind, c.Name, micros(stamp)); err != nil {
+		return store.ApplyResult{}, err
+	}
+	var (
+		rev       int
+		deleted   bool
+		createdAt int64
+	)
+	if err := tx.queryRow(ctx, `SELECT revision, deleted, created_at FROM components WHERE kind = ? AND name = ?`+d.ForUpdate,
+		c.Kind, c.Name).Scan(&rev, &deleted, &createdAt); err != nil {
+		return store.ApplyResult{}, err
+	}
+	res := store.ApplyResult{Kind: c.Kind, Name: c.Name}
+	if rev > 0 && !deleted {
+		var curHash, by string
+		var at int64
+		if err := tx.queryRow(ctx, `SELECT hash, created_at, created_by FROM component_revisions
+			WHERE kind = ? AND name = ? AND revision = ?`, c.Kind, c.Name, rev).Scan(&curHash, &at, &by); err != nil {
+			return store.ApplyResult{}, err
+		}
+		if curHash == hash {
+			c.Revision, c.Hash, c.CreatedAt, c.UpdatedAt, c.UpdatedBy = rev, hash, fromMicros(createdAt), fromMicros(at), by
+			res.Action, res.Revision, res.Hash = store.Unchanged, rev, hash
+			return res, nil
+		}
+	}
+	res.Action = store.Updated
+	if rev == 0 {
+		res.Action = store.Created
+		createdAt = micros(stamp)
+	}
+	rev++
+	if _, err := tx.exec(ctx, `INSERT INTO component_revisions (kind, name, revision, hash, content, created_at, created_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.Kind, c.Name, rev, hash, string(content), micros(stamp), actor); err != nil {
+		return store.ApplyResult{}, err
+	}
+	for _, ref := range c.Spec.References() {
+		if _, err := tx.exec(ctx, `INSERT INTO component_refs (kind, name, revision, ref_kind, ref_name)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.Kind, c.Name, rev, ref.Kind, ref.Name); err != nil {
+			return store.ApplyResult{}, err
+		}
+	}
+	if _, err := tx.exec(ctx, `UPDATE components SET revision = ?, deleted = FALSE WHERE kind = ? AND name = ?`,
+		rev, c.Kind, c.Name); err != nil {
+		return store.ApplyResult{}, err
+	}
+	c.Revision, c.Hash, c.CreatedAt, c.UpdatedAt, c.UpdatedBy = rev, hash, fromMicros(createdAt), stamp, actor
+	res.Revision, res.Hash = rev, hash
+	return res, nil
+}
+
+const componentColumns = `r.kind, r.name, r.revision, r.hash, r.content, c.created_at, r.created_at, r.created_by`
+
+// scanComponent reads componentColumns.
+func scanComponent(sc interface{ Scan(...any) error }) (*model.Component, error) {
+	var (
+		kind, name, hash, content, by string
+		rev                           int
+		created, updated              int64
+	)
+	if err := sc.Scan(&kind, &name, &rev, &hash, &content, &created, &updated, &by); err != nil {
+		return nil, err
+	}
+	var c model.Component
+	if err := json.Unmarshal([]byte(content), &c); err != nil {
+		return nil, fmt.Errorf("decode stored %s/%s revision %d: %w", kind, name, rev, err)
+	}
+	c.Revision, c.Hash, c.CreatedAt, c.UpdatedAt, c.UpdatedBy = rev, hash, fromMicros(created), fromMicros(updated), by
+	return &c, nil
+}
+
+// GetComponent implements store.Components.
+func (s *Store) GetComponent(ctx context.Context, ref model.Ref) (*model.Component, error) {
+	c, err := getComponent(ctx, s.reader(), ref)
+	return c, s.fail(err)
+}
+
+func getComponent(ctx context.Context, q db, ref model.Ref) (*model.Component, error) {
+	c, err := scanComponent(q.queryRow(ctx, `SELECT `+componentColumns+`
+		FROM components c JOIN component_revisions r ON r.kind = c.kind AND r.name = c.name AND r.revision = c.revision
+		WHERE c.kind = ? AND c.name = ? AND NOT c.deleted`, ref.Kind, ref.Name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("component %s", ref)
+	}
+	return c, err
+}
+
+// ListComponents implements store.Components.
+func (s *Store) ListComponents(ctx context.Context, kind model.Kind, page store.Page) ([]*model.Component, string, error) {
+	n := limit(page)
+	var afterKind, afterName string
+	after, err := decodeCursor(page.Cursor, &afterKind, &afterName)
+	if err != nil {
+		return nil, "", err
+	}
+	var where []string
+	var args []any
+	if kind != "" {
+		where = append(where, "c.kind = ?")
+		args = append(args, kind)
+	}
+	if after {
+		where = append(where, "(c.kind > ? OR (c.kind = ? AND c.name > ?))")
+		args = append(args, afterKind, afterKind, afterName)
+	}
+	q := `SELECT ` + componentColumns + `
+		FROM components c JOIN component_revisions r ON r.kind = c.kind AND r.name = c.name AND r.revision = c.revision
+		WHERE NOT c.deleted`
+	for _, w := range where {
+		q += " AND " + w
+	}
+	q += fmt.Sprintf(" ORDER BY c.kind, c.name LIMIT %d", n+1)
+	items, err := queryComponents(ctx, s.reader(), q, args...)
+	if err != nil {
+		return nil, "", s.fail(err)
+	}
+	items, next := trim(items, n, func(c *model.Component) string { return encodeCursor(c.Kind, c.Name) })
+	return items, next, nil
+}
+
+func queryComponents(ctx context.Context, q db, query string, args ...any) ([]*model.Component, error) {
+	rows, err := q.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*model.Component
+	for rows.Next() {
+		c, err := scanComponent(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// DeleteComponent implements store.Components.
+func (s *Store) DeleteComponent(ctx context.Context, ref model.Ref, actor string) error {
+	err := s.write(ctx, func(tx db) error {
+		var deleted bool
+		err := tx.queryRow(ctx, `SELECT deleted FROM components WHERE kind = ? AND name = ?`+s.d.ForUpdate,
+			ref.Kind, ref.Name).Scan(&deleted)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && deleted) {
+			return notFound("component %s", ref)
+		}
+		if err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT DISTINCT c.kind, c.name FROM component_refs x
+			JOIN components c ON c.kind = x.kind AND c.name = x.name AND c.revision = x.revision
+			WHERE x.ref_kind = ? AND x.ref_name = ? AND NOT c.deleted
+			ORDER BY c.kind, c.name`, ref.Kind, ref.Name)
+		if err != nil {
+			return err
+		}
+		var users []string
+		for rows.Next() {
+			var r model.Ref
+			if err := rows.Scan(&r.Kind, &r.Name); err != nil {
+				rows.Close()
+				return err
+			}
+			if r != ref { // a process calling itself does not keep itself alive
+				users = append(users, r.String())
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(users) > 0 {
+			return fmt.Errorf("%w: %s is used by %s", model.ErrInUse, ref, strings.Join(users, ", "))
+		}
+		_, err = tx.exec(ctx, `UPDATE components SET deleted = TRUE WHERE kind = ? AND name = ?`, ref.Kind, ref.Name)
+		return err
+	})
+	if err == nil {
+		s.log.Debug("component deleted", "component", ref.String(), "actor", actor)
+	}
+	return s.fail(err)
+}
+
+// ListRevisions implements store.Components.
+func (s *Store) ListRevisions(ctx context.Context, ref model.Ref, page store.Page) ([]*model.Component, string, error) {
+	n := limit(page)
+	var before int
+	after, err := decodeCursor(page.Cursor, &before)
+	if err != nil {
+		return nil, "", err
+	}
+	q := `SELECT ` + componentColumns + `
+		FROM components c JOIN component_revisions r ON r.kind = c.kind AND r.name = c.name
+		WHERE c.kind = ? AND c.name = ?`
+	args := []any{ref.Kind, ref.Name}
+	if after {
+		q += " AND r.revision < ?"
+		args = append(args, before)
+	}
+	q += fmt.Sprintf(" ORDER BY r.revision DESC LIMIT %d", n+1)
+	items, err := queryComponents(ctx, s.reader(), q, args...)
+	if err != nil {
+		return nil, "", s.fail(err)
+	}
+	if len(items) == 0 && !after {
+		var one int
+		err := s.reader().queryRow(ctx, `SELECT 1 FROM components WHERE kind = ? AND name = ? AND revision > 0`, ref.Kind, ref.Name).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, "", notFound("component %s", ref)
+		}
+		if err != nil {
+			return nil, "", s.fail(err)
+		}
+	}
+	items, next := trim(items, n, func(c *model.Component) string { return encodeCursor(c.Revision) })
+	return items, next, nil
+}
+
+// GetRevision implements store.Components.
+func (s *Store) GetRevision(ctx context.Context, ref model.Ref, revision int) (*model.Component, error) {
+	c, err := scanComponent(s.reader().queryRow(ctx, `SELECT `+componentColumns+`
+		FROM components c JOIN component_revisions r ON r.kind = c.kind AND r.name = c.name
+		WHERE c.kind = ? AND c.name = ? AND r.revision = ?`, ref.Kind, ref.Name, revision))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("component %s revision %d", ref, revision)
+	}
+	return c, s.fail(err)
+}

@@ -1,0 +1,49 @@
+// Package storetest is the conformance suite every store.Store
+// implementation passes: each backend's test calls Run with a function that
+// opens a fresh, empty store.
+package storetest
+
+import (
+	"testing"
+
+	"github.com/portico-dev/portico/internal/store"
+)
+
+// Run runs every conformance test, each on a store of its own from open
+// (which closes it in t.Cleanup).
+func Run(t *testing.T, open func(t *testing.T) store.Store) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s store.Store)
+	}{
+		{"ApplyComponents", testApply},
+		{"ApplyValidatesAllOrNothing", testApplyInvalid},
+		{"DeleteComponent", testDeleteComponent},
+		{"Revisions", testRevisions},
+		{"CreatePackage", testCreatePackage},
+		{"PackageErrors", testPackageErrors},
+		{"PackageKinds", testPackageKinds},
+		{"DeletePackage", testDeletePackage},
+		{"Environments", testEnvironments},
+		{"DeleteEnvironment", testDeleteEnvironment},
+		{"Deploy", testDeploy},
+		{"DeploySideBySide", testSideBySide},
+		{"DeployRouteConflict", testRouteConflict},
+		{"Undeploy", testUndeploy},
+		{"RollbackDefault", testRollbackDefault},
+		{"RollbackTo", testRollbackTo},
+		{"RollbackSkipsDeletedPackages", testRollbackSkipsDeleted},
+		{"RollbackSlots", testRollbackSlots},
+		{"Snapshot", testSnapshot},
+		{"Pagination", testPagination},
+		{"Users", testUsers},
+		{"Tokens", testTokens},
+		{"ConcurrentDeploys", testConcurrentDeploys},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, open(t))
+		})
+	}
+}
