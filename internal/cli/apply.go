@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/spf13/cobra"
 
@@ -44,7 +46,7 @@ recursive) or - for stdin, and may be repeated.`,
 		}
 		results, err := c.Apply(cmd.Context(), applyRequest(docs, dryRun))
 		if err != nil {
-			return fmt.Errorf("apply (nothing was saved): %w", err)
+			return applyError(err)
 		}
 		switch o.output {
 		case outJSON:
@@ -87,4 +89,19 @@ func printApplyResults(e *env, results []client.ApplyResult, dryRun bool) {
 	if dryRun {
 		fmt.Fprintln(e.stdout, "dry run: nothing was saved")
 	}
+}
+
+// applyError says "nothing was saved" only where the control plane refuses
+// before writing: bad input, sign-in and role. A conflict or an unavailable
+// store may come after the components were written, so it says less.
+func applyError(err error) error {
+	var p *client.Problem
+	if errors.As(err, &p) {
+		switch p.Status {
+		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,
+			http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
+			return fmt.Errorf("apply refused, nothing was saved: %w", err)
+		}
+	}
+	return fmt.Errorf("apply: %w", err)
 }
