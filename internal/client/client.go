@@ -113,6 +113,7 @@ type NetworkError struct {
 	Err error
 }
 
+// Error names the address and suggests how to fix it.
 func (e *NetworkError) Error() string {
 	return fmt.Sprintf("cannot reach the Portico control plane at %s: %v (is `portico serve` running there? set --server or PORTICO_SERVER)",
 		e.URL, shortNetErr(e.Err))
