@@ -45,12 +45,15 @@ func TestApplyIsIdempotent(t *testing.T) {
 
 	// A change makes revision 2; a dry run says so without writing it.
 	changed := strings.Replace(procDoc, "SELECT 1", "SELECT 2", 1)
-	plan := results(t, e.must(http.StatusOK, "POST", "/apply", e.admin, `{"dryRun":true,"components":[`+changed+`,`+connDoc+`,`+strings.Replace(connDoc, `"db"`, `"db2"`, 1)+`]}`))
+	plan := results(t, e.must(http.StatusOK, "POST", "/apply", e.admin, `{"dryRun":true,"components":[`+changed+`,`+connDoc+`,`+strings.Replace(connDoc, `"db"`, `"db2"`, 1)+`],`+
+		`"environments":[{"name":"dev","spec":{"publicURL":"https://dev.example.com"}},{"name":"qa"},{"name":"dev2"}]}`))
 	if plan["process/list"].Action != store.Updated || plan["process/list"].Revision != 2 ||
-		plan["connection/db"].Action != store.Unchanged || plan["connection/db2"].Action != store.Created {
+		plan["connection/db"].Action != store.Unchanged || plan["connection/db2"].Action != store.Created ||
+		plan["environment/dev"].Action != store.Unchanged || plan["environment/qa"].Action != store.Created {
 		t.Errorf("dry run %+v", plan)
 	}
 	e.must(http.StatusNotFound, "GET", "/components/connection/db2", e.admin, nil)
+	e.must(http.StatusNotFound, "GET", "/environments/qa", e.admin, nil)
 	var cur struct{ Revision int }
 	e.must(http.StatusOK, "GET", "/components/process/list", e.admin, nil).json(t, &cur)
 	if cur.Revision != 1 {

@@ -1,10 +1,14 @@
 package platform
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
 )
 
 func TestSignIn(t *testing.T) {
@@ -219,4 +223,41 @@ func TestDemotedUserNarrowsOldTokens(t *testing.T) {
 	e.must(http.StatusOK, "PATCH", "/users/pat", e.admin, map[string]any{"role": "viewer"})
 	e.must(http.StatusForbidden, "POST", "/apply", pub, applyBody(connDoc))
 	e.must(http.StatusOK, "GET", "/components", pub, nil)
+}
+
+func TestExpiredTokensAreSweptAndUseIsRecorded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config) { c.SweepInterval = 10 * time.Millisecond })
+	var nt newTokenAnswer
+	e.must(http.StatusCreated, "POST", "/tokens", e.admin, map[string]string{"name": "short", "role": "viewer", "expiresIn": "1h"}).json(t, &nt)
+	e.must(http.StatusOK, "GET", "/whoami", nt.Token, nil)
+
+	var list struct{ Items []model.Token }
+	e.must(http.StatusOK, "GET", "/tokens", e.admin, nil).json(t, &list)
+	for _, tok := range list.Items {
+		if tok.LastUsedAt == nil {
+			t.Errorf("token %s (%s) used but lastUsedAt unset", tok.ID, tok.Name)
+		}
+	}
+
+	e.clock.set(time.Now().Add(2 * time.Hour))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		toks, _, err := e.store.ListTokens(context.Background(), "", store.Page{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gone := true
+		for _, tok := range toks {
+			gone = gone && tok.ID != nt.ID
+		}
+		if gone {
+			if len(toks) != 1 {
+				t.Errorf("%d tokens left, want the admin's session", len(toks))
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the expired token was not swept")
+		}
+	}
 }

@@ -81,8 +81,8 @@ func newEnvOn(t *testing.T, st store.Store, opts ...func(*Config)) *testEnv {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	t.Cleanup(srv.Close)
 	if _, err := srv.Bootstrap(context.Background(), adminPassword); err != nil {
+		srv.Close()
 		t.Fatalf("Bootstrap: %v", err)
 	}
 	e := &testEnv{t: t, srv: srv, store: st, clock: clk}
@@ -92,6 +92,9 @@ func newEnvOn(t *testing.T, st store.Store, opts ...func(*Config)) *testEnv {
 		srv.Handler().ServeHTTP(w, r)
 	}))
 	t.Cleanup(ts.Close)
+	// Cleanups run last-in first-out: Close ends waiting long polls before
+	// ts.Close waits for their connections.
+	t.Cleanup(srv.Close)
 	e.url = ts.URL
 	e.admin = e.signIn("admin", adminPassword)
 	return e
