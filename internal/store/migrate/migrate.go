@@ -67,8 +67,11 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 }
 
 // Run applies the migrations that db has not applied yet, each in its own
-// transaction on one connection.
+// transaction on one connection. A nil logger logs nothing.
 func Run(ctx context.Context, db *sql.DB, migrations []Migration, opt Options, logger *slog.Logger) (err error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	bind := opt.Bind
 	if bind == nil {
 		bind = func(q string) string { return q }

@@ -90,6 +90,15 @@ func applyOne(ctx context.Context, tx db, d *Dialect, c *model.Component, actor 
 		return store.ApplyResult{}, err
 	}
 	for _, ref := range c.Spec.References() {
+		if d.ForShare != "" {
+			// Wait for a concurrent delete of ref to finish (or make it
+			// wait), so that it cannot miss this new referrer.
+			rows, err := tx.query(ctx, `SELECT kind FROM components WHERE kind = ? AND name = ?`+d.ForShare, ref.Kind, ref.Name)
+			if err != nil {
+				return store.ApplyResult{}, err
+			}
+			rows.Close()
+		}
 		if _, err := tx.exec(ctx, `INSERT INTO component_refs (kind, name, revision, ref_kind, ref_name)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, c.Kind, c.Name, rev, ref.Kind, ref.Name); err != nil {
 			return store.ApplyResult{}, err
