@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"runtime"
+	"strings"
 	"time"
 
 	sqlite "modernc.org/sqlite"
@@ -47,6 +48,10 @@ func OpenOptions(ctx context.Context, path string, opt Options, logger *slog.Log
 	}
 	if path == "" {
 		return nil, fmt.Errorf("%w: sqlite: empty database path", model.ErrInvalid)
+	}
+	if strings.Contains(path, "?") {
+		// The driver reads everything after '?' as connection options.
+		return nil, fmt.Errorf("%w: sqlite: database path %q must not contain '?'", model.ErrInvalid, path)
 	}
 	busy := opt.BusyTimeout
 	if busy <= 0 {
