@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -25,12 +26,66 @@ type Endpoint struct {
 	Summary     string   `json:"summary,omitempty"`
 	Description string   `json:"description,omitempty"`
 	Headers     []string `json:"headers,omitempty"` // request headers handed to the process
+	// Input and Output are the body types: none, json, multijson (an array
+	// split into one document per element), xml, text or binary. Input
+	// defaults to json for POST, PUT and PATCH and none otherwise; Output
+	// defaults to json.
+	Input  string `json:"input,omitempty"`
+	Output string `json:"output,omitempty"`
+	// RequestProfile and ResponseProfile default to the process's input and
+	// output profiles.
+	RequestProfile  Schema             `json:"requestProfile,omitempty"`
+	ResponseProfile Schema             `json:"responseProfile,omitempty"`
+	Query           []QueryParam       `json:"query,omitempty"`
+	Responses       []EndpointResponse `json:"responses,omitempty"` // additional documented responses
+}
+
+// QueryParam is a typed query parameter of an endpoint.
+type QueryParam struct {
+	Name        string `json:"name"`
+	Type        string `json:"type,omitempty"` // string (default) | integer | number | boolean
+	Required    bool   `json:"required,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// EndpointResponse documents one more response of an endpoint.
+type EndpointResponse struct {
+	Status      int    `json:"status"`
+	Description string `json:"description,omitempty"`
+	Profile     Schema `json:"profile,omitempty"`
+}
+
+// Body types of an endpoint.
+var BodyTypes = []string{"none", "json", "multijson", "xml", "text", "binary"}
+
+// QueryParamTypes are the types a query parameter may declare.
+var QueryParamTypes = []string{"string", "integer", "number", "boolean"}
+
+// InputType is the endpoint's effective request body type.
+func (ep *Endpoint) InputType() string {
+	if ep.Input != "" {
+		return ep.Input
+	}
+	switch ep.Method {
+	case "POST", "PUT", "PATCH":
+		return "json"
+	}
+	return "none"
+}
+
+// OutputType is the endpoint's effective response body type.
+func (ep *Endpoint) OutputType() string {
+	if ep.Output != "" {
+		return ep.Output
+	}
+	return "json"
 }
 
 var (
 	pathParamRE   = regexp.MustCompile(`^\{[A-Za-z_][A-Za-z0-9_]*\}$`)
 	pathLiteralRE = regexp.MustCompile(`^[A-Za-z0-9._~!$&'()*+,;=:@-]+$`)
 	headerNameRE  = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+	queryNameRE   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]{0,63}$`)
 )
 
 // Kind implements Spec.
@@ -76,6 +131,40 @@ func (s *APISpec) Validate() error {
 				e.add(p+".name", "%q duplicates spec.endpoints[%d].name", ep.Name, j)
 			} else {
 				names[ep.Name] = i
+			}
+		}
+		if ep.Input != "" && !slices.Contains(BodyTypes, ep.Input) {
+			e.add(p+".input", "%q is not a body type (none, json, multijson, xml, text, binary)", ep.Input)
+		}
+		if ep.Output != "" && !slices.Contains(BodyTypes, ep.Output) {
+			e.add(p+".output", "%q is not a body type (none, json, multijson, xml, text, binary)", ep.Output)
+		}
+		if _, err := json.Marshal(ep.RequestProfile); err != nil {
+			e.add(p+".requestProfile", "is not a JSON document: %v", err)
+		}
+		if _, err := json.Marshal(ep.ResponseProfile); err != nil {
+			e.add(p+".responseProfile", "is not a JSON document: %v", err)
+		}
+		qnames := map[string]bool{}
+		for j, q := range ep.Query {
+			qp := fmt.Sprintf("%s.query[%d]", p, j)
+			if !queryNameRE.MatchString(q.Name) {
+				e.add(qp+".name", "%q is not a query parameter name", q.Name)
+			} else if qnames[q.Name] {
+				e.add(qp+".name", "%q is declared twice", q.Name)
+			}
+			qnames[q.Name] = true
+			if q.Type != "" && !slices.Contains(QueryParamTypes, q.Type) {
+				e.add(qp+".type", "%q is not supported (string, integer, number, boolean)", q.Type)
+			}
+		}
+		for j, r := range ep.Responses {
+			rp := fmt.Sprintf("%s.responses[%d]", p, j)
+			if r.Status < 100 || r.Status > 599 {
+				e.add(rp+".status", "%d is not an HTTP status", r.Status)
+			}
+			if _, err := json.Marshal(r.Profile); err != nil {
+				e.add(rp+".profile", "is not a JSON document: %v", err)
 			}
 		}
 		for j, h := range ep.Headers {

@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -18,8 +19,28 @@ type ProcessSpec struct {
 	Mode   string `json:"mode,omitempty"` // general (default) | low-latency
 	Input  Schema `json:"input,omitempty"`
 	Output Schema `json:"output,omitempty"`
-	Steps  []Step `json:"steps"`
+	// AllowSimultaneous lets several executions of this process run at
+	// once (the default); false runs them one at a time.
+	AllowSimultaneous *bool `json:"allowSimultaneous,omitempty"`
+	// MaxDocuments caps the documents one response carries; the rest is
+	// paged (0: no paging).
+	MaxDocuments int `json:"maxDocuments,omitempty"`
+	// Operation exposes the process without a custom API at
+	// /ws/simple/{type}{Object} (services enablement).
+	Operation *ProcessOperation `json:"operation,omitempty"`
+	Steps     []Step            `json:"steps"`
 }
+
+// ProcessOperation names a process's listener operation: a type (get,
+// query, create, update, upsert, delete, execute, ...) and an object
+// (Customer), served at /ws/simple/getCustomer.
+type ProcessOperation struct {
+	Type   string `json:"type"`
+	Object string `json:"object"`
+}
+
+// SimpleName is the operation's URL name: type + object ("getCustomer").
+func (o *ProcessOperation) SimpleName() string { return o.Type + o.Object }
 
 // Step is one step of a process. Exactly one of its action fields is set.
 type Step struct {
@@ -112,6 +133,17 @@ func (s *ProcessSpec) Validate() error {
 	if _, err := json.Marshal(s.Output); err != nil {
 		e.add("spec.output", "is not a JSON document: %v", err)
 	}
+	if s.MaxDocuments < 0 {
+		e.add("spec.maxDocuments", "must not be negative")
+	}
+	if o := s.Operation; o != nil {
+		if !operationTypeRE.MatchString(o.Type) {
+			e.add("spec.operation.type", "%q is not an operation type (lower-case letters, e.g. get, query, create)", o.Type)
+		}
+		if !operationObjectRE.MatchString(o.Object) {
+			e.add("spec.operation.object", "%q is not an object name (a capital letter, then letters and digits, e.g. Customer)", o.Object)
+		}
+	}
 	if len(s.Steps) == 0 {
 		e.add("spec.steps", "a process needs at least one step")
 	}
@@ -120,6 +152,11 @@ func (s *ProcessSpec) Validate() error {
 }
 
 const maxStepDepth = 16
+
+var (
+	operationTypeRE   = regexp.MustCompile(`^[a-z][a-z0-9]{0,31}$`)
+	operationObjectRE = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{0,63}$`)
+)
 
 func validateSteps(e *errs, path string, steps []Step, depth int) {
 	// An absent else list is not nesting, so only non-empty lists count.
