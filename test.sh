@@ -2,6 +2,7 @@
 # The whole test suite: formatting, vet, staticcheck, tests (with -race).
 # Integration tests against real services run when their variables are set:
 #   PORTICO_TEST_POSTGRES  e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+#   PORTICO_TEST_MYSQL     e.g. root@tcp(127.0.0.1:3306)/test?parseTime=true
 # Without them those tests are skipped and listed at the end; with CI=true any
 # skipped test fails the run.
 set -euo pipefail
@@ -25,7 +26,7 @@ go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
 
 step "integration services"
 missing=0
-for v in PORTICO_TEST_POSTGRES; do
+for v in PORTICO_TEST_POSTGRES PORTICO_TEST_MYSQL; do
 	if [ -n "${!v:-}" ]; then
 		echo "  $v is set: those integration tests run"
 	else
