@@ -34,7 +34,11 @@ const (
 	Unchanged ApplyAction = "unchanged"
 )
 
-// ApplyResult is the outcome for one applied component.
+// KindEnvironment is the Kind of an ApplyResult about an environment.
+const KindEnvironment model.Kind = "environment"
+
+// ApplyResult is the outcome for one applied component or environment (Kind
+// KindEnvironment, Revision its snapshot revision, no Hash).
 type ApplyResult struct {
 	Kind     model.Kind  `json:"kind"`
 	Name     string      `json:"name"`
@@ -72,6 +76,12 @@ type Components interface {
 	// whose content hash equals its current revision's is left unchanged; a
 	// deleted component applied again continues its revision numbers.
 	ApplyComponents(ctx context.Context, comps []*model.Component, actor string) ([]ApplyResult, error)
+	// Apply saves components and environments in one transaction: all or
+	// nothing. Components behave as in ApplyComponents; an environment whose
+	// description or settings change gets its revision bumped, as in
+	// PutEnvironment. Results list the components, then the environments, in
+	// the order given.
+	Apply(ctx context.Context, comps []*model.Component, envs []*model.Environment, actor string) ([]ApplyResult, error)
 	// GetComponent returns the current revision (model.ErrNotFound if absent or deleted).
 	GetComponent(ctx context.Context, ref model.Ref) (*model.Component, error)
 	// ListComponents lists current components ordered by kind then name; kind "" lists all.
@@ -96,7 +106,10 @@ type Packages interface {
 	GetPackage(ctx context.Context, id string) (*model.Package, error)
 	// FindPackage finds a package by root and version.
 	FindPackage(ctx context.Context, root model.Ref, version string) (*model.Package, error)
-	// ListPackages lists packages newest first; a nil root lists all.
+	// ListPackages lists packages newest first, by the order in which they
+	// were created (an insert sequence, not a clock): a package created later
+	// is always listed before, and a page walk neither repeats nor skips one.
+	// A nil root lists all.
 	ListPackages(ctx context.Context, root *model.Ref, page Page) ([]*model.Package, string, error)
 	// DeletePackage deletes a package that is not active anywhere
 	// (model.ErrInUse otherwise). Its history entries keep their values.
@@ -108,6 +121,9 @@ type Environments interface {
 	// PutEnvironment creates or updates an environment; a settings change
 	// bumps its revision. The bool reports whether anything changed.
 	PutEnvironment(ctx context.Context, env *model.Environment) (*model.Environment, bool, error)
+	// CreateEnvironment creates an environment; an existing name is
+	// model.ErrConflict, decided atomically by the insert itself.
+	CreateEnvironment(ctx context.Context, env *model.Environment) (*model.Environment, error)
 	// GetEnvironment finds an environment by name.
 	GetEnvironment(ctx context.Context, name string) (*model.Environment, error)
 	// ListEnvironments lists environments by name.
@@ -150,9 +166,12 @@ type Users interface {
 	GetUser(ctx context.Context, username string) (*model.User, error)
 	// ListUsers lists users by name.
 	ListUsers(ctx context.Context, page Page) ([]*model.User, string, error)
-	// UpdateUser replaces role, disabled and, when non-empty, the password hash.
+	// UpdateUser replaces role, disabled and, when non-empty, the password
+	// hash. Demoting or disabling the last enabled admin is model.ErrConflict,
+	// decided in the same transaction as the write.
 	UpdateUser(ctx context.Context, u *model.User) error
-	// DeleteUser deletes a user and all their tokens.
+	// DeleteUser deletes a user and all their tokens. Deleting the last
+	// enabled admin is model.ErrConflict, decided in the same transaction.
 	DeleteUser(ctx context.Context, username string) error
 	// CountUsers counts users (bootstrap creates the admin when zero).
 	CountUsers(ctx context.Context) (int, error)

@@ -37,6 +37,10 @@ const connectTimeout = 5 * time.Second
 // migrationLock is the advisory lock key held while migrating ("portico" in ASCII).
 const migrationLock = 0x706f727469636f
 
+// packageLock is the advisory lock key that serialises package creation
+// ("pkgseq" in ASCII), so that the packages' insert sequence is their commit order.
+const packageLock = 0x706b67736571
+
 // Open connects to dsn, checks that the database answers, and migrates it.
 // An unreachable database is model.ErrUnavailable.
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) {
@@ -86,12 +90,13 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) 
 // writers of one row, and REPEATABLE READ snapshots.
 func Dialect() *sqlstore.Dialect {
 	return &sqlstore.Dialect{
-		Name:       "postgres",
-		Numbered:   true,
-		ForUpdate:  " FOR UPDATE",
-		ForShare:   " FOR SHARE",
-		SnapshotTx: sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
-		Classify:   classify,
+		Name:        "postgres",
+		Numbered:    true,
+		ForUpdate:   " FOR UPDATE",
+		ForShare:    " FOR SHARE",
+		PackageLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", packageLock),
+		SnapshotTx:  sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
+		Classify:    classify,
 	}
 }
 

@@ -66,6 +66,41 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, open)
 }
 
+// openRefusing opens a store whose Refuse installs a PostgreSQL trigger in
+// the store's schema.
+func openRefusing(t *testing.T) (store.Store, storetest.Refuse) {
+	t.Helper()
+	dsn := freshDSN(t)
+	s, err := postgres.Open(context.Background(), dsn, nil)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	refuse := func(t *testing.T, name string) {
+		t.Helper()
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		fn := "refuse_" + strings.ReplaceAll(name, "-", "_")
+		for _, q := range []string{
+			`CREATE FUNCTION ` + fn + `() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN IF NEW.name = '` + name + `' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`,
+			`CREATE TRIGGER ` + fn + ` BEFORE INSERT OR UPDATE ON environments FOR EACH ROW EXECUTE FUNCTION ` + fn + `()`,
+		} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("create trigger: %v", err)
+			}
+		}
+	}
+	return s, refuse
+}
+
+func TestFaults(t *testing.T) {
+	storetest.RunFaults(t, openRefusing)
+}
+
 // TestConcurrentOpen starts several control planes on one empty schema at
 // once: the advisory lock lets one migrate and the others find it done.
 func TestConcurrentOpen(t *testing.T) {

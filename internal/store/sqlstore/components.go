@@ -1,11 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,21 +17,52 @@ import (
 
 // ApplyComponents implements store.Components.
 func (s *Store) ApplyComponents(ctx context.Context, comps []*model.Component, actor string) ([]store.ApplyResult, error) {
+	return s.Apply(ctx, comps, nil, actor)
+}
+
+// Apply implements store.Components. Rows are locked in kind/name order
+// whatever the request's order, so that two applies naming the same things
+// cannot deadlock on PostgreSQL; results keep the request's order.
+func (s *Store) Apply(ctx context.Context, comps []*model.Component, envs []*model.Environment, actor string) ([]store.ApplyResult, error) {
 	for _, c := range comps {
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", c.Kind, c.Name, err)
 		}
 	}
+	specs := make([][]byte, len(envs))
+	for i, env := range envs {
+		if err := env.Validate(); err != nil {
+			return nil, fmt.Errorf("environment %s: %w", env.Name, err)
+		}
+		b, err := json.Marshal(env.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("%w: environment %s spec: %v", model.ErrInvalid, env.Name, err)
+		}
+		specs[i] = b
+	}
+	compOrder := sortedIndexes(len(comps), func(i, j int) int {
+		return cmp.Or(cmp.Compare(comps[i].Kind, comps[j].Kind), cmp.Compare(comps[i].Name, comps[j].Name))
+	})
+	envOrder := sortedIndexes(len(envs), func(i, j int) int { return cmp.Compare(envs[i].Name, envs[j].Name) })
 	var results []store.ApplyResult
 	stamp := now()
 	err := s.write(ctx, func(tx db) error {
-		results = make([]store.ApplyResult, 0, len(comps))
-		for _, c := range comps {
+		results = make([]store.ApplyResult, len(comps)+len(envs))
+		for _, i := range compOrder {
+			c := comps[i]
 			r, err := applyOne(ctx, tx, s.d, c, actor, stamp)
 			if err != nil {
 				return fmt.Errorf("apply %s: %w", c.Ref(), err)
 			}
-			results = append(results, r)
+			results[i] = r
+		}
+		for _, i := range envOrder {
+			env := envs[i]
+			saved, action, err := putEnvironment(ctx, tx, s.d, env, specs[i], stamp)
+			if err != nil {
+				return fmt.Errorf("apply environment %s: %w", env.Name, err)
+			}
+			results[len(comps)+i] = store.ApplyResult{Kind: store.KindEnvironment, Name: saved.Name, Action: action, Revision: int(saved.Revision)}
 		}
 		return nil
 	})
@@ -37,6 +70,16 @@ func (s *Store) ApplyComponents(ctx context.Context, comps []*model.Component, a
 		return nil, s.fail(err)
 	}
 	return results, nil
+}
+
+// sortedIndexes returns 0..n-1 sorted by compare.
+func sortedIndexes(n int, compare func(i, j int) int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, compare)
+	return idx
 }
 
 // applyOne saves c unless its content equals the current revision, and sets

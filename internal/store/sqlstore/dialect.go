@@ -16,6 +16,11 @@ type Dialect struct {
 	// until the transaction ends; empty where the whole database is
 	// locked by the write transaction (SQLite).
 	ForUpdate, ForShare string
+	// PackageLock, run first in a transaction that creates a package, holds
+	// a lock until it ends, so that packages commit in the order of their
+	// insert sequence (PostgreSQL: a transaction advisory lock); empty where
+	// write transactions are serial anyway (SQLite).
+	PackageLock string
 	// SnapshotTx starts a read transaction that sees one consistent state.
 	SnapshotTx sql.TxOptions
 	// Classify returns the model sentinel (ErrUnavailable, ErrConflict) a

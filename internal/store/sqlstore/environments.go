@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/store"
@@ -22,42 +23,92 @@ func (s *Store) PutEnvironment(ctx context.Context, env *model.Environment) (*mo
 		return nil, false, fmt.Errorf("%w: environment spec: %v", model.ErrInvalid, err)
 	}
 	var (
-		out     *model.Environment
-		changed bool
+		out    *model.Environment
+		action store.ApplyAction
 	)
 	stamp := now()
-	err = s.write(ctx, func(tx db) error {
-		cur, err := getEnvironment(ctx, tx, env.Name, s.d.ForUpdate)
-		switch {
-		case errors.Is(err, model.ErrNotFound):
-			out = &model.Environment{Name: env.Name, Description: env.Description, Spec: env.Spec, Revision: 1, CreatedAt: stamp, UpdatedAt: stamp}
-			changed = true
-			_, err = tx.exec(ctx, `INSERT INTO environments (name, description, spec, revision, created_at, updated_at)
-				VALUES (?, ?, ?, 1, ?, ?)`, env.Name, env.Description, string(spec), micros(stamp), micros(stamp))
-			if err != nil && s.d.Classify != nil && errors.Is(s.d.Classify(err), model.ErrConflict) {
-				return fmt.Errorf("%w: environment %q was created concurrently", model.ErrConflict, env.Name)
-			}
-			return err
-		case err != nil:
-			return err
-		}
-		out = cur
-		curSpec, err := json.Marshal(cur.Spec)
-		if err != nil {
-			return err
-		}
-		if cur.Description == env.Description && bytes.Equal(curSpec, spec) {
-			return nil
-		}
-		changed = true
-		out.Description, out.Spec, out.UpdatedAt = env.Description, env.Spec, stamp
-		return tx.queryRow(ctx, `UPDATE environments SET description = ?, spec = ?, revision = revision + 1, updated_at = ?
-			WHERE name = ? RETURNING revision`, env.Description, string(spec), micros(stamp), env.Name).Scan(&out.Revision)
+	err = s.write(ctx, func(tx db) (err error) {
+		out, action, err = putEnvironment(ctx, tx, s.d, env, spec, stamp)
+		return err
 	})
 	if err != nil {
 		return nil, false, s.fail(err)
 	}
-	return out, changed, nil
+	return out, action != store.Unchanged, nil
+}
+
+// putEnvironment creates or updates env (spec is its encoded Spec) inside
+// tx and says which it did.
+func putEnvironment(ctx context.Context, tx db, d *Dialect, env *model.Environment, spec []byte, stamp time.Time) (*model.Environment, store.ApplyAction, error) {
+	cur, err := getEnvironment(ctx, tx, env.Name, d.ForUpdate)
+	switch {
+	case errors.Is(err, model.ErrNotFound):
+		out, err := insertEnvironment(ctx, tx, env, spec, stamp)
+		if err != nil {
+			return nil, "", err
+		}
+		if out == nil {
+			return nil, "", fmt.Errorf("%w: environment %q was created concurrently", model.ErrConflict, env.Name)
+		}
+		return out, store.Created, nil
+	case err != nil:
+		return nil, "", err
+	}
+	curSpec, err := json.Marshal(cur.Spec)
+	if err != nil {
+		return nil, "", err
+	}
+	if cur.Description == env.Description && bytes.Equal(curSpec, spec) {
+		return cur, store.Unchanged, nil
+	}
+	out := cur
+	out.Description, out.Spec, out.UpdatedAt = env.Description, env.Spec, stamp
+	err = tx.queryRow(ctx, `UPDATE environments SET description = ?, spec = ?, revision = revision + 1, updated_at = ?
+		WHERE name = ? RETURNING revision`, env.Description, string(spec), micros(stamp), env.Name).Scan(&out.Revision)
+	if err != nil {
+		return nil, "", err
+	}
+	return out, store.Updated, nil
+}
+
+// insertEnvironment inserts env at revision 1. A name already taken,
+// committed or not, returns nil without an error: the insert itself decides,
+// so that two concurrent creators cannot both succeed.
+func insertEnvironment(ctx context.Context, tx db, env *model.Environment, spec []byte, stamp time.Time) (*model.Environment, error) {
+	var name string
+	err := tx.queryRow(ctx, `INSERT INTO environments (name, description, spec, revision, created_at, updated_at)
+		VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING name`,
+		env.Name, env.Description, string(spec), micros(stamp), micros(stamp)).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.Environment{Name: env.Name, Description: env.Description, Spec: env.Spec, Revision: 1, CreatedAt: stamp, UpdatedAt: stamp}, nil
+}
+
+// CreateEnvironment implements store.Environments.
+func (s *Store) CreateEnvironment(ctx context.Context, env *model.Environment) (*model.Environment, error) {
+	if err := env.Validate(); err != nil {
+		return nil, err
+	}
+	spec, err := json.Marshal(env.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("%w: environment spec: %v", model.ErrInvalid, err)
+	}
+	var out *model.Environment
+	err = s.write(ctx, func(tx db) (err error) {
+		out, err = insertEnvironment(ctx, tx, env, spec, now())
+		if err == nil && out == nil {
+			err = fmt.Errorf("%w: environment %s exists (PUT changes it)", model.ErrConflict, env.Name)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, s.fail(err)
+	}
+	return out, nil
 }
 
 const environmentColumns = `name, description, spec, revision, created_at, updated_at`

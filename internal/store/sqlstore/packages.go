@@ -23,6 +23,11 @@ func (s *Store) CreatePackage(ctx context.Context, root model.Ref, version, note
 	}
 	p := &model.Package{ID: id.String(), Component: root, Version: version, Notes: notes, CreatedAt: now(), CreatedBy: actor}
 	err = s.write(ctx, func(tx db) error {
+		if s.d.PackageLock != "" {
+			if _, err := tx.exec(ctx, s.d.PackageLock); err != nil {
+				return err
+			}
+		}
 		if err := packageVersionFree(ctx, tx, root, version); err != nil {
 			return err
 		}
@@ -79,11 +84,13 @@ func packageVersionFree(ctx context.Context, tx db, root model.Ref, version stri
 
 const packageColumns = `id, kind, name, version, notes, revision, base_path, api_version, created_at, created_by`
 
-func scanPackage(sc interface{ Scan(...any) error }) (*model.Package, error) {
+// scanPackage reads packageColumns, then the columns of extra.
+func scanPackage(sc interface{ Scan(...any) error }, extra ...any) (*model.Package, error) {
 	var p model.Package
 	var at int64
-	if err := sc.Scan(&p.ID, &p.Component.Kind, &p.Component.Name, &p.Version, &p.Notes, &p.Revision,
-		&p.BasePath, &p.APIVersion, &at, &p.CreatedBy); err != nil {
+	dest := append([]any{&p.ID, &p.Component.Kind, &p.Component.Name, &p.Version, &p.Notes, &p.Revision,
+		&p.BasePath, &p.APIVersion, &at, &p.CreatedBy}, extra...)
+	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
 	p.CreatedAt = fromMicros(at)
@@ -159,42 +166,45 @@ func findPackage(ctx context.Context, q db, root model.Ref, version string) (*mo
 	return p, loadContents(ctx, q, p)
 }
 
-// ListPackages implements store.Packages.
+// ListPackages implements store.Packages: newest first by insert sequence,
+// which is also the cursor.
 func (s *Store) ListPackages(ctx context.Context, root *model.Ref, page store.Page) ([]*model.Package, string, error) {
 	n := limit(page)
-	var (
-		afterAt int64
-		afterID string
-	)
-	after, err := decodeCursor(page.Cursor, &afterAt, &afterID)
+	var beforeSeq int64
+	after, err := decodeCursor(page.Cursor, &beforeSeq)
 	if err != nil {
 		return nil, "", err
 	}
-	q := `SELECT ` + packageColumns + ` FROM packages WHERE 1 = 1`
+	q := `SELECT ` + packageColumns + `, seq FROM packages WHERE 1 = 1`
 	var args []any
 	if root != nil {
 		q += ` AND kind = ? AND name = ?`
 		args = append(args, root.Kind, root.Name)
 	}
 	if after {
-		q += ` AND (created_at < ? OR (created_at = ? AND id < ?))`
-		args = append(args, afterAt, afterAt, afterID)
+		q += ` AND seq < ?`
+		args = append(args, beforeSeq)
 	}
-	q += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT %d`, n+1)
-	var items []*model.Package
+	q += fmt.Sprintf(` ORDER BY seq DESC LIMIT %d`, n+1)
+	var (
+		items []*model.Package
+		seqs  map[*model.Package]int64
+	)
 	err = s.read(ctx, func(tx db) error {
 		rows, err := tx.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
-		items = nil
+		items, seqs = nil, map[*model.Package]int64{}
 		for rows.Next() {
-			p, err := scanPackage(rows)
+			var seq int64
+			p, err := scanPackage(rows, &seq)
 			if err != nil {
 				rows.Close()
 				return err
 			}
 			items = append(items, p)
+			seqs[p] = seq
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -208,7 +218,7 @@ func (s *Store) ListPackages(ctx context.Context, root *model.Ref, page store.Pa
 	if err != nil {
 		return nil, "", s.fail(err)
 	}
-	items, next := trim(items, n, func(p *model.Package) string { return encodeCursor(micros(p.CreatedAt), p.ID) })
+	items, next := trim(items, n, func(p *model.Package) string { return encodeCursor(seqs[p]) })
 	return items, next, nil
 }
 

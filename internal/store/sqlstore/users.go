@@ -103,16 +103,27 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 		return err
 	}
 	stamp := now()
-	res, err := s.w.ExecContext(ctx, s.d.bind(`UPDATE users SET role = ?, disabled = ?,
-		password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END, updated_at = ? WHERE username = ?`),
-		u.Role, u.Disabled, u.PasswordHash, u.PasswordHash, micros(stamp), u.Username)
+	err := s.write(ctx, func(tx db) error {
+		if u.Role != model.RoleAdmin || u.Disabled {
+			if err := keepAnAdmin(ctx, tx, s.d, u.Username, "demoted or disabled"); err != nil {
+				return err
+			}
+		}
+		res, err := tx.exec(ctx, `UPDATE users SET role = ?, disabled = ?,
+			password_hash = CASE WHEN ? = '' THEN password_hash ELSE ? END, updated_at = ? WHERE username = ?`,
+			u.Role, u.Disabled, u.PasswordHash, u.PasswordHash, micros(stamp), u.Username)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return notFound("user %q", u.Username)
+		}
+		return nil
+	})
 	if err != nil {
 		return s.fail(err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.fail(err)
-	} else if n == 0 {
-		return notFound("user %q", u.Username)
 	}
 	u.UpdatedAt = stamp
 	return nil
@@ -121,6 +132,9 @@ func (s *Store) UpdateUser(ctx context.Context, u *model.User) error {
 // DeleteUser implements store.Users.
 func (s *Store) DeleteUser(ctx context.Context, username string) error {
 	return s.fail(s.write(ctx, func(tx db) error {
+		if err := keepAnAdmin(ctx, tx, s.d, username, "deleted"); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `DELETE FROM tokens WHERE username = ?`, username); err != nil {
 			return err
 		}
@@ -135,6 +149,23 @@ func (s *Store) DeleteUser(ctx context.Context, username string) error {
 		}
 		return nil
 	}))
+}
+
+// keepAnAdmin refuses, inside the writing transaction, a change that takes
+// username out of the enabled admins when they are the only one. On
+// PostgreSQL the enabled admin rows are locked first, so that two such
+// changes run one after the other and the second sees the first's result;
+// SQLite's write transactions are serial already.
+func keepAnAdmin(ctx context.Context, tx db, d *Dialect, username, change string) error {
+	admins, err := stringsOf(ctx, tx, `SELECT username FROM users WHERE role = ? AND NOT disabled ORDER BY username`+d.ForUpdate,
+		model.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if len(admins) == 1 && admins[0] == username {
+		return fmt.Errorf("%w: the last enabled admin cannot be %s (%s)", model.ErrConflict, change, username)
+	}
+	return nil
 }
 
 // CountUsers implements store.Users.

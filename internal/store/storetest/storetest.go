@@ -25,6 +25,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PackageKinds", testPackageKinds},
 		{"DeletePackage", testDeletePackage},
 		{"Environments", testEnvironments},
+		{"CreateEnvironment", testCreateEnvironment},
+		{"ApplyWithEnvironments", testApplyWithEnvironments},
 		{"DeleteEnvironment", testDeleteEnvironment},
 		{"Deploy", testDeploy},
 		{"DeploySideBySide", testSideBySide},
@@ -40,6 +42,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Tokens", testTokens},
 		{"ConcurrentDeploys", testConcurrentDeploys},
 		{"ConcurrentMixed", testConcurrentMixed},
+		{"PackageOrderConcurrent", testPackageOrderConcurrent},
+		{"LastAdminRace", testLastAdminRace},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -37,6 +37,21 @@ func testUsers(t *testing.T, s store.Store) {
 	_, err = s.GetUser(ctx, "nobody")
 	wantErr(t, err, model.ErrNotFound, "nobody")
 
+	// The last enabled admin can be neither demoted, disabled nor deleted.
+	wantErr(t, s.UpdateUser(ctx, &model.User{Username: "alice", Role: model.RoleViewer}), model.ErrConflict, "last enabled admin")
+	wantErr(t, s.UpdateUser(ctx, &model.User{Username: "alice", Role: model.RoleAdmin, Disabled: true}), model.ErrConflict, "last enabled admin")
+	wantErr(t, s.DeleteUser(ctx, "alice"), model.ErrConflict, "last enabled admin")
+	if got, err := s.GetUser(ctx, "alice"); err != nil || got.Role != model.RoleAdmin || got.Disabled {
+		t.Fatalf("alice after refused changes = %+v, %v", got, err)
+	}
+	// A password change keeps her an admin: allowed.
+	if err := s.UpdateUser(ctx, &model.User{Username: "alice", Role: model.RoleAdmin, PasswordHash: "hash1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CreateUser(ctx, &model.User{Username: "carol", Role: model.RoleAdmin}); err != nil {
+		t.Fatal(err)
+	}
+
 	// An empty password hash keeps the old one.
 	if err := s.UpdateUser(ctx, &model.User{Username: "alice", Role: model.RoleViewer, Disabled: true}); err != nil {
 		t.Fatal(err)
@@ -45,6 +60,8 @@ func testUsers(t *testing.T, s store.Store) {
 	if got.Role != model.RoleViewer || !got.Disabled || got.PasswordHash != "hash1" || got.UpdatedAt.Before(got.CreatedAt) {
 		t.Fatalf("after update = %+v", got)
 	}
+	// Now carol is the last one; a disabled admin does not count.
+	wantErr(t, s.UpdateUser(ctx, &model.User{Username: "carol", Role: model.RoleAdmin, Disabled: true}), model.ErrConflict, "last enabled admin")
 	if err := s.UpdateUser(ctx, &model.User{Username: "alice", Role: model.RoleAdmin, PasswordHash: "hash2"}); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +74,7 @@ func testUsers(t *testing.T, s store.Store) {
 	if err := s.CreateUser(ctx, &model.User{Username: "bob", Role: model.RoleOperator}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s.CountUsers(ctx); err != nil || n != 2 {
+	if n, err := s.CountUsers(ctx); err != nil || n != 3 {
 		t.Fatalf("CountUsers = %d, %v", n, err)
 	}
 	exp := time.Now().Add(time.Hour)
@@ -82,7 +99,7 @@ func testUsers(t *testing.T, s store.Store) {
 	}
 	wantErr(t, s.DeleteUser(ctx, "alice"), model.ErrNotFound, "alice")
 	list, next, err := s.ListUsers(ctx, store.Page{})
-	if err != nil || next != "" || len(list) != 1 || list[0].Username != "bob" {
+	if err != nil || next != "" || len(list) != 2 || list[0].Username != "bob" || list[1].Username != "carol" {
 		t.Fatalf("ListUsers = %v, %q, %v", list, next, err)
 	}
 }

@@ -37,8 +37,13 @@ CREATE TABLE component_refs (
 );
 CREATE INDEX component_refs_target ON component_refs (ref_kind, ref_name);
 
+-- seq numbers packages in the order they were created (creators take an
+-- advisory lock, so that it is also the order in which they commit):
+-- "newest first" lists and the cursors that page through them follow it,
+-- not a clock.
 CREATE TABLE packages (
-    id          TEXT    COLLATE "C" PRIMARY KEY,
+    seq         BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id          TEXT    COLLATE "C" NOT NULL UNIQUE,
     kind        TEXT    COLLATE "C" NOT NULL,
     name        TEXT    COLLATE "C" NOT NULL,
     version     TEXT    COLLATE "C" NOT NULL,
@@ -50,8 +55,7 @@ CREATE TABLE packages (
     created_by  TEXT    COLLATE "C" NOT NULL DEFAULT '',
     UNIQUE (kind, name, version)
 );
-CREATE INDEX packages_newest ON packages (created_at, id);
-CREATE INDEX packages_root_newest ON packages (kind, name, created_at, id);
+CREATE INDEX packages_root_newest ON packages (kind, name, seq);
 
 CREATE TABLE package_contents (
     package_id TEXT    COLLATE "C" NOT NULL REFERENCES packages (id) ON DELETE CASCADE,

@@ -35,8 +35,11 @@ CREATE TABLE component_refs (
 );
 CREATE INDEX component_refs_target ON component_refs (ref_kind, ref_name);
 
+-- seq numbers packages in the order they were created: "newest first"
+-- lists and the cursors that page through them follow it, not a clock.
 CREATE TABLE packages (
-    id          TEXT    PRIMARY KEY,
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT    NOT NULL UNIQUE,
     kind        TEXT    NOT NULL,
     name        TEXT    NOT NULL,
     version     TEXT    NOT NULL,
@@ -48,8 +51,7 @@ CREATE TABLE packages (
     created_by  TEXT    NOT NULL DEFAULT '',
     UNIQUE (kind, name, version)
 );
-CREATE INDEX packages_newest ON packages (created_at, id);
-CREATE INDEX packages_root_newest ON packages (kind, name, created_at, id);
+CREATE INDEX packages_root_newest ON packages (kind, name, seq);
 
 CREATE TABLE package_contents (
     package_id TEXT    NOT NULL REFERENCES packages (id) ON DELETE CASCADE,
