@@ -31,11 +31,8 @@ type applyAnswer struct {
 	Results []store.ApplyResult `json:"results"`
 }
 
-// kindEnvironment is the result kind of an applied environment.
-const kindEnvironment model.Kind = "environment"
-
 // apply validates every document before writing anything, then saves the
-// components in one store transaction and puts each environment after them.
+// components and environments in one store transaction: all or nothing.
 func (s *Server) apply(c *call) (*reply, error) {
 	var req applyRequest
 	if err := decodeBody(c.r, &req); err != nil {
@@ -56,20 +53,17 @@ func (s *Server) apply(c *call) (*reply, error) {
 		}
 		return ok(applyAnswer{Results: res})
 	}
-	results := []store.ApplyResult{}
-	if len(comps) > 0 {
-		res, err := s.store.ApplyComponents(ctx, comps, c.caller.user.Username)
-		if err != nil {
-			return nil, err
-		}
-		results = append(results, res...)
+	results, err := s.store.Apply(ctx, comps, envs, c.caller.user.Username)
+	if err != nil {
+		return nil, err
 	}
-	for _, env := range envs {
-		res, err := s.putEnv(ctx, env)
-		if err != nil {
-			return nil, fmt.Errorf("environment %s (components already applied): %w", env.Name, err)
+	for _, r := range results {
+		if r.Kind == store.KindEnvironment && r.Action != store.Unchanged {
+			s.notifier.notify(r.Name)
 		}
-		results = append(results, res)
+	}
+	if results == nil {
+		results = []store.ApplyResult{}
 	}
 	return ok(applyAnswer{Results: results})
 }
@@ -157,7 +151,7 @@ func (s *Server) planApply(ctx context.Context, comps []*model.Component, envs [
 		results = append(results, res)
 	}
 	for _, env := range envs {
-		res := store.ApplyResult{Kind: kindEnvironment, Name: env.Name}
+		res := store.ApplyResult{Kind: store.KindEnvironment, Name: env.Name}
 		cur, err := s.store.GetEnvironment(ctx, env.Name)
 		switch {
 		case errors.Is(err, model.ErrNotFound):

@@ -11,7 +11,8 @@ import (
 )
 
 // deployRequest names a package by id, or by root component and version
-// (no version: the newest package of the root).
+// (no version: the root's package created last, by the store's creation
+// sequence; version labels are not compared).
 type deployRequest struct {
 	Environment string     `json:"environment"`
 	PackageID   string     `json:"packageId,omitempty"`
@@ -108,6 +109,7 @@ func (s *Server) resolvePackage(ctx context.Context, req deployRequest) (string,
 		}
 		return pkg.ID, nil
 	}
+	// ListPackages is newest first by creation sequence.
 	pkgs, _, err := s.store.ListPackages(ctx, &root, store.Page{Limit: 1})
 	if err != nil {
 		return "", err

@@ -1,12 +1,7 @@
 package platform
 
 import (
-	"context"
-	"errors"
-	"fmt"
-
 	"github.com/portico-dev/portico/internal/model"
-	"github.com/portico-dev/portico/internal/store"
 )
 
 func (s *Server) listEnvironments(c *call) (*reply, error) {
@@ -53,13 +48,7 @@ func (s *Server) createEnvironment(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := c.r.Context()
-	if _, err := s.store.GetEnvironment(ctx, env.Name); err == nil {
-		return nil, fmt.Errorf("%w: environment %s exists (PUT changes it)", model.ErrConflict, env.Name)
-	} else if !errors.Is(err, model.ErrNotFound) {
-		return nil, err
-	}
-	saved, _, err := s.store.PutEnvironment(ctx, env)
+	saved, err := s.store.CreateEnvironment(c.r.Context(), env)
 	if err != nil {
 		return nil, err
 	}
@@ -80,30 +69,6 @@ func (s *Server) putEnvironment(c *call) (*reply, error) {
 		s.notifier.notify(saved.Name)
 	}
 	return ok(saved)
-}
-
-// putEnv saves one environment for apply and says what happened.
-func (s *Server) putEnv(ctx context.Context, env *model.Environment) (store.ApplyResult, error) {
-	_, err := s.store.GetEnvironment(ctx, env.Name)
-	existed := err == nil
-	if err != nil && !errors.Is(err, model.ErrNotFound) {
-		return store.ApplyResult{}, err
-	}
-	saved, changed, err := s.store.PutEnvironment(ctx, env)
-	if err != nil {
-		return store.ApplyResult{}, err
-	}
-	res := store.ApplyResult{Kind: kindEnvironment, Name: saved.Name, Revision: int(saved.Revision), Action: store.Unchanged}
-	switch {
-	case !existed:
-		res.Action = store.Created
-	case changed:
-		res.Action = store.Updated
-	}
-	if changed || !existed {
-		s.notifier.notify(saved.Name)
-	}
-	return res, nil
 }
 
 func (s *Server) deleteEnvironment(c *call) (*reply, error) {

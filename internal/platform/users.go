@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/portico-dev/portico/internal/model"
-	"github.com/portico-dev/portico/internal/store"
 )
 
 // userRequest is the body of POST /users.
@@ -74,8 +73,8 @@ func (s *Server) getUser(c *call) (*reply, error) {
 }
 
 // patchUser changes a user. Without users:write (route.self let the caller
-// in) only one's own password may change; the last enabled admin may be
-// neither demoted nor disabled.
+// in) only one's own password may change. The store refuses to demote or
+// disable the last enabled admin (409), deciding in its write transaction.
 func (s *Server) patchUser(c *call) (*reply, error) {
 	var req userPatch
 	if err := decodeBody(c.r, &req); err != nil {
@@ -89,7 +88,6 @@ func (s *Server) patchUser(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	wasAdmin := u.Role == model.RoleAdmin && !u.Disabled
 	if req.Role != nil {
 		u.Role = *req.Role
 		if err := u.Validate(); err != nil {
@@ -108,11 +106,6 @@ func (s *Server) patchUser(c *call) (*reply, error) {
 			return nil, err
 		}
 	}
-	if wasAdmin && (u.Role != model.RoleAdmin || u.Disabled) {
-		if err := s.keepAnAdmin(ctx, u.Username); err != nil {
-			return nil, err
-		}
-	}
 	u.UpdatedAt = s.now()
 	if err := s.store.UpdateUser(ctx, u); err != nil {
 		return nil, err
@@ -122,40 +115,8 @@ func (s *Server) patchUser(c *call) (*reply, error) {
 
 func (s *Server) deleteUser(c *call) (*reply, error) {
 	ctx := c.r.Context()
-	u, err := s.store.GetUser(ctx, c.r.PathValue("username"))
-	if err != nil {
-		return nil, err
-	}
-	if u.Role == model.RoleAdmin && !u.Disabled {
-		if err := s.keepAnAdmin(ctx, u.Username); err != nil {
-			return nil, err
-		}
-	}
-	if err := s.store.DeleteUser(ctx, u.Username); err != nil {
+	if err := s.store.DeleteUser(ctx, c.r.PathValue("username")); err != nil {
 		return nil, err
 	}
 	return noContent()
-}
-
-// keepAnAdmin refuses a change that would leave no enabled admin besides
-// username. The check and the write are separate store calls: two admins
-// removing each other at the same instant could both pass, a race accepted
-// for a rare administrative action.
-func (s *Server) keepAnAdmin(ctx context.Context, username string) error {
-	page := store.Page{Limit: store.MaxPageLimit}
-	for {
-		users, next, err := s.store.ListUsers(ctx, page)
-		if err != nil {
-			return err
-		}
-		for _, o := range users {
-			if o.Username != username && o.Role == model.RoleAdmin && !o.Disabled {
-				return nil
-			}
-		}
-		if next == "" {
-			return fmt.Errorf("%w: %s is the last enabled admin", model.ErrConflict, username)
-		}
-		page.Cursor = next
-	}
 }
