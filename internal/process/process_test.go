@@ -86,7 +86,7 @@ func TestMapSetDecideForeachReturnFail(t *testing.T) {
 			docs: []any{7}, props: obj("param_id", "42"), want: []any{obj("id", 42, "n", 7)}},
 		{name: "map over nothing", spec: "steps:\n- map: {jq: '{a: 1}'}", want: []any{}},
 		{name: "map error", spec: "steps:\n- map: {jq: .}\n- map: {jq: '.a + 1'}", docs: []any{"x"},
-			err: `process t: spec.steps[1].map: cannot index string with "a"`, is: process.ErrStep},
+			err: `process t: spec.steps[1].map: expected an object but got: string ("x")`, is: process.ErrStep},
 		{name: "map too many", spec: "steps:\n- map: {jq: 'range(200000)'}", docs: []any{nil},
 			err: "too many documents", is: process.ErrTooManyDocuments},
 		{name: "set", spec: "steps:\n- set:\n    properties: {a: .x, b: '$props.a', c: '1, 2'}",
