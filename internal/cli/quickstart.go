@@ -5,15 +5,16 @@ import (
 )
 
 // quickstartNote is honest about what quickstart does today.
-const quickstartNote = "quickstart: the ERP sample (database, generated API, runtime, curl lines) arrives with the runtime in a later release; for now this is 'portico serve' — apply the sample yourself with the commands below"
+const quickstartNote = "quickstart: the ERP sample (database, generated API, curl lines) arrives in a later release; for now this is 'portico serve' — apply the sample yourself with the commands below"
 
 func newQuickstartCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "quickstart",
-		Short: "Start Portico for a first try (today: the control plane, like serve)",
+		Short: "Start Portico for a first try (today: the control plane and a runtime, like serve)",
 		Long: `Quickstart will start the control plane and a runtime with the ERP sample database and
-API deployed. The runtime lands in a later release; until then quickstart does what
-'portico serve' does, and the sample components are applied by hand from examples/erp/.`,
+API deployed. The sample lands in a later release; until then quickstart does what
+'portico serve' does (control plane and a runtime for environment dev), and the sample
+components are applied by hand from examples/erp/.`,
 		Args: exactArgs(),
 	}
 	cfg := addServeFlags(cmd, e)

@@ -23,6 +23,7 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 	root.AddCommand(
 		newServeCommand(e),
 		newQuickstartCommand(e),
+		newRuntimeCommand(e),
 		newLoginCommand(e),
 		newLogoutCommand(e),
 		newApplyCommand(e),

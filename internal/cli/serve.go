@@ -29,14 +29,16 @@ const (
 func newServeCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Run the control plane (platform API) on its store",
+		Short: "Run the control plane (platform API) and a runtime for environment dev",
 		Long: `Serve runs the control plane: the platform API at /api/v1 on --listen, on an embedded
 SQLite store in --data (or PostgreSQL with --store postgres://...). On first start it
 creates the user admin (password from PORTICO_ADMIN_PASSWORD, or generated and printed
-once) and the environment dev. SIGINT or SIGTERM stop it gracefully.
+once) and the environment dev.
 
-The runtime that serves deployed APIs on --gateway-listen lands in a later release;
-until then deployments are recorded and published as snapshots.`,
+Beside it runs a runtime for environment dev: the shared web server of the deployed APIs
+(/ws/...) on --gateway-listen, with /healthz and /readyz. It follows dev's snapshots like
+a standalone 'portico runtime' and keeps the last one in --data. SIGINT or SIGTERM stop
+both gracefully.`,
 		Example: `  PORTICO_ADMIN_PASSWORD='choose-a-long-one' portico serve
   portico serve --listen 0.0.0.0:8080 --store 'postgres://portico@db/portico'`,
 		Args: exactArgs(),
@@ -63,6 +65,11 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 		return fmt.Errorf("listen on %s (--listen / PORTICO_LISTEN): %w", cfg.listen, err)
 	}
 	defer ln.Close()
+	gln, err := net.Listen("tcp", cfg.gatewayListen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (--gateway-listen / PORTICO_GATEWAY_LISTEN): %w", cfg.gatewayListen, err)
+	}
+	defer gln.Close()
 	st, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -101,14 +108,41 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	printBanner(e, cfg, "http://"+ln.Addr().String(), generated, note)
+	rtCtx, stopRuntime := context.WithCancel(ctx)
+	defer stopRuntime()
+	rt, rtErr := startRuntime(rtCtx, cfg, logger, st, ln.Addr(), gln)
+	runtimeLine := ""
+	if rtErr == nil {
+		runtimeLine = fmt.Sprintf("runtime (environment %s) listening on http://%s", serveEnvironment, rt.rt.Addr())
+	} else {
+		runtimeLine = fmt.Sprintf("runtime: could not start: %v", rtErr)
+	}
+	// The banner comes first even when the runtime failed: it may hold the
+	// only copy of a generated password.
+	printBanner(e, cfg, "http://"+ln.Addr().String(), runtimeLine, generated, note)
 
-	select {
-	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
+	var fatal error
+	var rtDone chan error
+	if rtErr != nil {
+		fatal = fmt.Errorf("start the runtime: %w", rtErr)
+	} else {
+		rtDone = make(chan error, 1)
+		go func() { rtDone <- rt.wait() }()
+		select {
+		case err := <-errc:
+			fatal = fmt.Errorf("serve: %w", err)
+		case err := <-rtDone:
+			rtDone = nil
+			fatal = err
+			if fatal == nil {
+				fatal = errors.New("the runtime stopped unexpectedly")
+			}
+		case <-ctx.Done():
+		}
 	}
 	fmt.Fprintf(e.stdout, "shutting down: draining requests (up to %s)\n", shutdownTimeout)
+	// The runtime drains its own requests meanwhile; its poll ends with its context.
+	stopRuntime()
 	// Close answers the waiting snapshot long-polls, which Shutdown would
 	// otherwise wait for.
 	p.Close()
@@ -118,12 +152,18 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 		logger.Warn("requests still running after the drain timeout were cut", "err", err)
 		_ = srv.Close()
 	}
+	if rtDone != nil {
+		if err := <-rtDone; err != nil {
+			logger.Warn("the runtime stopped with an error", "err", err)
+		}
+		fmt.Fprintln(e.stdout, "Portico runtime stopped")
+	}
 	storeOpen = false
 	if err := st.Close(); err != nil {
 		logger.Warn("closing the store", "err", err)
 	}
 	fmt.Fprintln(e.stdout, "Portico control plane stopped")
-	return nil
+	return fatal
 }
 
 // openStore opens (and migrates) the store, failing fast and clearly when it
@@ -177,14 +217,14 @@ func rootHandler(api http.Handler) http.Handler {
 }
 
 // printBanner tells where the control plane listens and what to do next.
-func printBanner(e *env, cfg *serveConfig, addr, generated, note string) {
+func printBanner(e *env, cfg *serveConfig, addr, runtimeLine, generated, note string) {
 	w := e.stdout
 	fmt.Fprintf(w, "Portico control plane listening on %s\n", addr)
 	fmt.Fprintf(w, "  store: %s\n", cfg.storeLabel())
 	if generated != "" {
 		fmt.Fprintf(w, "  admin password: %s (shown once; set PORTICO_ADMIN_PASSWORD to choose it)\n", generated)
 	}
-	fmt.Fprintf(w, "  runtime: not part of this release yet; it will serve deployed APIs on %s\n", cfg.gatewayListen)
+	fmt.Fprintf(w, "  %s\n", runtimeLine)
 	if note != "" {
 		fmt.Fprintf(w, "  %s\n", note)
 	}

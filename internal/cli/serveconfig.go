@@ -14,8 +14,8 @@ type serveConfig struct {
 	listen        string
 	data          string
 	store         string
-	gatewayListen string // the runtime's shared web server; used once the runtime lands
-	redis         string // shared counters of the runtime; used once the runtime lands
+	gatewayListen string // the runtime's shared web server
+	redis         string // shared counters of the runtimes; not used yet
 	adminPassword string // from PORTICO_ADMIN_PASSWORD only, never a flag (argv is visible to all)
 	logLevel      string
 }
@@ -28,8 +28,8 @@ func addServeFlags(cmd *cobra.Command, e *env) *serveConfig {
 	f.StringVar(&c.listen, "listen", envOr(e, "PORTICO_LISTEN", "127.0.0.1:8080"), "address of the platform API (env PORTICO_LISTEN; port 0 picks a free one)")
 	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory: SQLite store, runtime cache (env PORTICO_DATA)")
 	f.StringVar(&c.store, "store", envOr(e, "PORTICO_STORE", "sqlite:"), "store: sqlite: (in the data directory) or postgres://... (env PORTICO_STORE)")
-	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the runtime's shared web server (env PORTICO_GATEWAY_LISTEN; the runtime arrives with a later release)")
-	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis for counters shared by runtimes (env PORTICO_REDIS; used once the runtime lands)")
+	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the runtime's shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one)")
+	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis for counters shared by runtimes (env PORTICO_REDIS; not used yet)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
 	return c
 }
@@ -42,10 +42,13 @@ func envOr(e *env, key, def string) string {
 }
 
 // level reads --log-level.
-func (c *serveConfig) level() (slog.Level, error) {
+func (c *serveConfig) level() (slog.Level, error) { return parseLevel(c.logLevel) }
+
+// parseLevel reads a --log-level value.
+func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level
-	if err := l.UnmarshalText([]byte(c.logLevel)); err != nil {
-		return 0, usagef("--log-level: %q is not one of debug, info, warn, error", c.logLevel)
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return 0, usagef("--log-level: %q is not one of debug, info, warn, error", s)
 	}
 	return l, nil
 }

@@ -28,6 +28,8 @@ func baseEnv(t *testing.T, extra ...string) []string {
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + home,
 		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		// serve also starts a runtime; parallel tests each need a free port.
+		"PORTICO_GATEWAY_LISTEN=127.0.0.1:0",
 	}
 	return append(env, extra...)
 }

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/portico-dev/portico/internal/client"
+	"github.com/portico-dev/portico/internal/runtime"
+)
+
+// runtimeConfig is what a standalone runtime is started with.
+type runtimeConfig struct {
+	controlPlane  string
+	env           string
+	token         string
+	gatewayListen string
+	data          string
+	logLevel      string
+}
+
+func newRuntimeCommand(e *env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "runtime",
+		Short: "Run a runtime alone: serve one environment's deployed APIs",
+		Long: `Runtime runs one runtime (the shared web server of deployed APIs) apart from the control
+plane, for scale-out. It long-polls the snapshots of --env from --control-plane with a token
+whose role reads snapshots ('portico token create --name rt --role runtime'), serves them on
+--gateway-listen, and keeps the last one in --data so that it serves even when the control
+plane is down at start. /healthz answers while the process is up, /readyz once a snapshot
+serves. SIGINT or SIGTERM stop it gracefully. Prefer PORTICO_TOKEN to --token: other users
+of the machine can read a command line.`,
+		Example: `  PORTICO_TOKEN=ptc_... portico runtime --control-plane http://cp.internal:8080 --env prod
+  portico runtime --control-plane http://127.0.0.1:8080 --env dev --gateway-listen 127.0.0.1:9091 --data ./rt2`,
+		Args: exactArgs(),
+	}
+	c := &runtimeConfig{}
+	f := cmd.Flags()
+	f.StringVar(&c.controlPlane, "control-plane", e.getenv("PORTICO_CONTROL_PLANE"), "address of the control plane, e.g. http://127.0.0.1:8080 (env PORTICO_CONTROL_PLANE)")
+	f.StringVar(&c.env, "env", e.getenv("PORTICO_ENV"), "environment to serve (env PORTICO_ENV)")
+	f.StringVar(&c.token, "token", e.getenv("PORTICO_TOKEN"), "token with the runtime role (env PORTICO_TOKEN, preferred)")
+	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one)")
+	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory for the snapshot cache (env PORTICO_DATA)")
+	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return runRuntime(cmd.Context(), e, c)
+	}
+	return cmd
+}
+
+// runRuntime serves until ctx is cancelled.
+func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
+	switch {
+	case c.controlPlane == "":
+		return usagef("--control-plane (or PORTICO_CONTROL_PLANE) is required")
+	case c.env == "":
+		return usagef("--env (or PORTICO_ENV) is required")
+	case c.token == "":
+		return usagef("--token (or PORTICO_TOKEN) is required: a token with the runtime role")
+	}
+	level, err := parseLevel(c.logLevel)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+	// No client timeout: each long poll is bounded by its own context.
+	cl, err := client.New(c.controlPlane, c.token, &http.Client{})
+	if err != nil {
+		return usagef("--control-plane: %v", err)
+	}
+	rt, err := runtime.New(runtime.Config{
+		Listen:          c.gatewayListen,
+		Env:             c.env,
+		DataDir:         c.data,
+		Source:          runtime.NewControlPlaneSource(cl, c.env, 0),
+		Logger:          logger,
+		ShutdownTimeout: shutdownTimeout,
+	})
+	if err != nil {
+		return fmt.Errorf("start the runtime (--gateway-listen / PORTICO_GATEWAY_LISTEN, --env): %w", err)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "Portico runtime (environment %s) listening on http://%s\n", c.env, rt.Addr())
+	fmt.Fprintf(w, "  control plane: %s\n", cl.BaseURL())
+	fmt.Fprintf(w, "  snapshot cache: %s\n", filepath.Join(c.data, "runtime", c.env+".snapshot.json"))
+	fmt.Fprintln(w, "  health: /healthz (live), /readyz (holds a snapshot)")
+	fmt.Fprintln(w, "Stop with Ctrl+C.")
+	if err := rt.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "Portico runtime stopped")
+	return nil
+}

@@ -1,0 +1,234 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/portico-dev/portico/internal/client"
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/runtime"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+// serveEnvironment is the environment of the runtime that serve starts.
+const serveEnvironment = "dev"
+
+// The runtime of serve reads snapshots with a token of its own, which it
+// renews well before it expires; a crash leaves at most one behind, and the
+// control plane deletes it once expired.
+const (
+	selfTokenName  = "serve-runtime"
+	selfTokenTTL   = 24 * time.Hour
+	selfTokenRenew = 12 * time.Hour
+	selfTokenRetry = 5 * time.Minute
+)
+
+// embeddedRuntime is the runtime serve runs beside the control plane. It
+// polls the control plane over loopback, like any runtime, so that it
+// depends on the platform API only and never on the store.
+type embeddedRuntime struct {
+	rt    *runtime.Runtime
+	token *selfToken
+	done  chan error // Run's result
+}
+
+// startRuntime starts the runtime of environment dev on gln, polling the
+// control plane that listens on cpAddr.
+func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st store.Store, cpAddr net.Addr, gln net.Listener) (*embeddedRuntime, error) {
+	tok, err := newSelfToken(ctx, st, logger)
+	if err != nil {
+		return nil, err
+	}
+	hc := &http.Client{Transport: &bearerTransport{token: tok.value, base: http.DefaultTransport}}
+	cl, err := client.New("http://"+loopback(cpAddr), "", hc)
+	if err != nil {
+		tok.revoke()
+		return nil, err
+	}
+	rt, err := runtime.New(runtime.Config{
+		Listener:        gln,
+		Env:             serveEnvironment,
+		DataDir:         cfg.data,
+		Source:          runtime.NewControlPlaneSource(cl, serveEnvironment, 0),
+		Logger:          logger,
+		ShutdownTimeout: shutdownTimeout,
+	})
+	if err != nil {
+		tok.revoke()
+		return nil, err
+	}
+	er := &embeddedRuntime{rt: rt, token: tok, done: make(chan error, 1)}
+	go tok.renewLoop(ctx)
+	go func() { er.done <- rt.Run(ctx) }()
+	return er, nil
+}
+
+// wait waits for the runtime to stop (ctx cancelled) and revokes its token.
+func (er *embeddedRuntime) wait() error {
+	err := <-er.done
+	er.token.revoke()
+	return err
+}
+
+// loopback turns a listening address into one to dial: an unspecified host
+// (0.0.0.0, ::) becomes the loopback address of its family.
+func loopback(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	ip := net.IPv4(127, 0, 0, 1)
+	if tcp.IP.To4() == nil {
+		ip = net.IPv6loopback
+	}
+	return net.JoinHostPort(ip.String(), fmt.Sprint(tcp.Port))
+}
+
+// bearerTransport sends the current token of a renewed credential.
+type bearerTransport struct {
+	token func() string
+	base  http.RoundTripper
+}
+
+// RoundTrip adds the Authorization header to a copy of the request.
+func (b *bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+b.token())
+	return b.base.RoundTrip(r)
+}
+
+// selfToken is the runtime-role token of serve's own runtime, written to the
+// store directly: serve owns the store, and no password is at hand to ask the
+// platform API for one.
+type selfToken struct {
+	st      store.Store
+	log     *slog.Logger
+	owner   string
+	current atomic.Pointer[issuedToken]
+}
+
+type issuedToken struct {
+	id, clear string
+}
+
+func newSelfToken(ctx context.Context, st store.Store, logger *slog.Logger) (*selfToken, error) {
+	owner, err := tokenOwner(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	t := &selfToken{st: st, log: logger, owner: owner}
+	it, err := t.issue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.current.Store(it)
+	return t, nil
+}
+
+// tokenOwner picks the user the token belongs to: the platform checks the
+// owner's role too, so it must be an enabled admin (admin itself by
+// preference) or, failing one, an enabled operator.
+func tokenOwner(ctx context.Context, st store.Store) (string, error) {
+	if u, err := st.GetUser(ctx, "admin"); err == nil && !u.Disabled && u.Role == model.RoleAdmin {
+		return u.Username, nil
+	} else if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return "", fmt.Errorf("find a user for the runtime's token: %w", err)
+	}
+	operator := ""
+	page := store.Page{Limit: 100}
+	for {
+		users, next, err := st.ListUsers(ctx, page)
+		if err != nil {
+			return "", fmt.Errorf("find a user for the runtime's token: %w", err)
+		}
+		for _, u := range users {
+			switch {
+			case u.Disabled:
+			case u.Role == model.RoleAdmin:
+				return u.Username, nil
+			case u.Role == model.RoleOperator && operator == "":
+				operator = u.Username
+			}
+		}
+		if next == "" {
+			break
+		}
+		page.Cursor = next
+	}
+	if operator != "" {
+		return operator, nil
+	}
+	return "", errors.New("no enabled admin or operator user can own the runtime's token")
+}
+
+// issue stores a new token. Its value and hash are made as the platform
+// makes them (internal/platform/auth.go): "ptc_" and 32 random bytes, stored
+// as the hex SHA-256 of the clear value.
+func (t *selfToken) issue(ctx context.Context) (*issuedToken, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // never fails since Go 1.24
+	clear := "ptc_" + base64.RawURLEncoding.EncodeToString(b)
+	sum := sha256.Sum256([]byte(clear))
+	now := time.Now()
+	exp := now.Add(selfTokenTTL)
+	err = t.st.CreateToken(ctx, &model.Token{
+		ID: id.String(), Name: selfTokenName, Username: t.owner, Role: model.RoleRuntime,
+		Hash: hex.EncodeToString(sum[:]), ExpiresAt: &exp, CreatedAt: now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create the runtime's token: %w", err)
+	}
+	return &issuedToken{id: id.String(), clear: clear}, nil
+}
+
+// value is the token to send now.
+func (t *selfToken) value() string { return t.current.Load().clear }
+
+// renewLoop replaces the token before it expires, until ctx ends.
+func (t *selfToken) renewLoop(ctx context.Context) {
+	timer := time.NewTimer(selfTokenRenew)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		it, err := t.issue(ctx)
+		if err != nil {
+			t.log.Warn("cannot renew the runtime's token; trying again", "in", selfTokenRetry, "err", err)
+			timer.Reset(selfTokenRetry)
+			continue
+		}
+		old := t.current.Swap(it)
+		t.delete(old.id)
+		timer.Reset(selfTokenRenew)
+	}
+}
+
+// revoke deletes the current token; serve calls it once the runtime stopped.
+func (t *selfToken) revoke() { t.delete(t.current.Load().id) }
+
+func (t *selfToken) delete(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := t.st.DeleteToken(ctx, id); err != nil && !errors.Is(err, model.ErrNotFound) {
+		t.log.Warn("cannot delete the runtime's old token; it expires by itself", "err", err)
+	}
+}
