@@ -1,0 +1,89 @@
+package sqldb
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/portico-dev/portico/internal/model"
+)
+
+// defaultConnectTimeout bounds a connection attempt when the DSN sets none,
+// so that a host that drops packets fails a request instead of hanging it.
+const defaultConnectTimeout = 10 * time.Second
+
+var postgresDialect = dialect{syntax: syntaxPostgres, classify: classifyPostgres}
+
+// openPostgres opens a lazy pgx pool: no connection is made until the first
+// statement or Ping.
+func openPostgres(dsn string) (*sql.DB, string, string, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		// pgconn's parse errors already mask the password.
+		return nil, "", "", fmt.Errorf("%w: postgres DSN: %s", model.ErrInvalid, err)
+	}
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = defaultConnectTimeout
+	}
+	where := net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port)))
+	if strings.HasPrefix(cfg.Host, "/") {
+		where = cfg.Host
+	}
+	return stdlib.OpenDB(*cfg), where, cfg.Password, nil
+}
+
+// classifyPostgres maps SQLSTATE codes (appendix A of the PostgreSQL
+// manual) and connection failures.
+func classifyPostgres(err error) failure {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch code := pe.Code; {
+		case code == "23505":
+			return failure{model.ErrConflict, "unique constraint violated" + inParens(pe.ConstraintName)}
+		case code == "23503":
+			return failure{model.ErrConflict, "foreign key constraint violated" + inParens(pe.ConstraintName)}
+		case code == "23502":
+			return failure{model.ErrInvalid, "null value not allowed" + inParens(pe.ColumnName)}
+		case code == "23514":
+			return failure{model.ErrInvalid, "check constraint violated" + inParens(pe.ConstraintName)}
+		case strings.HasPrefix(code, "22"): // data exception: bad input syntax, out of range, ...
+			return failure{model.ErrInvalid, "invalid value (SQLSTATE " + code + ")"}
+		case code == "53300":
+			return failure{model.ErrUnavailable, "too many connections"}
+		case strings.HasPrefix(code, "28"):
+			return failure{model.ErrUnavailable, "authentication failed"}
+		case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57P"):
+			return failure{model.ErrUnavailable, "server closed or refused the connection (SQLSTATE " + code + ")"}
+		case code == "40001", code == "40P01":
+			return failure{model.ErrUnavailable, "transaction conflict, retry later (SQLSTATE " + code + ")"}
+		case code == "3D000":
+			return failure{model.ErrUnavailable, "database does not exist"}
+		}
+		return failure{reason: "statement failed (SQLSTATE " + pe.Code + ")"}
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		r := netReason(err)
+		if r == "" {
+			r = "cannot connect"
+		}
+		return failure{model.ErrUnavailable, r}
+	}
+	return failure{}
+}
+
+// inParens formats a constraint or column name for a message, when known.
+func inParens(name string) string {
+	if name == "" {
+		return ""
+	}
+	return " (" + name + ")"
+}
