@@ -80,7 +80,7 @@ func (db *DB) wrap(err error, query string) error {
 	}
 	e := &Error{kind: f.kind, driver: db.driver, sql: query, detail: db.redact(err.Error()), cause: err}
 	if f.kind == model.ErrUnavailable {
-		e.msg = fmt.Sprintf("%s database %s is unavailable: %s", db.driver, db.where, f.reason)
+		e.msg = fmt.Sprintf("%s database at %s is unavailable: %s", db.driver, db.where, f.reason)
 	} else {
 		e.msg = db.driver + ": " + f.reason
 	}
