@@ -12,6 +12,7 @@ import (
 // `.` and the properties as `$props`.
 type jqProgram struct {
 	code *gojq.Code
+	fast fastPath
 }
 
 // compileJQ parses and compiles a jq program. The OS environment stays out
@@ -25,7 +26,7 @@ func compileJQ(src string) (*jqProgram, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jqProgram{code: code}, nil
+	return &jqProgram{code: code, fast: compileFastPath(q, code)}, nil
 }
 
 // run starts the program over v with the execution's properties.
@@ -54,6 +55,9 @@ func next(it gojq.Iter) (v any, ok bool, err error) {
 // first returns the first output of the program over v (nil when it has
 // none).
 func (j *jqProgram) first(ctx context.Context, x *execution, v any) (any, error) {
+	if out, ok := j.fast.eval(x, v); ok {
+		return out, nil
+	}
 	out, _, err := next(j.run(ctx, x, v))
 	return out, err
 }
@@ -61,6 +65,9 @@ func (j *jqProgram) first(ctx context.Context, x *execution, v any) (any, error)
 // single returns the only output of the program over v (nil when it has
 // none) and fails when it yields a second one.
 func (j *jqProgram) single(ctx context.Context, x *execution, v any) (any, error) {
+	if out, ok := j.fast.eval(x, v); ok {
+		return out, nil
+	}
 	it := j.run(ctx, x, v)
 	out, _, err := next(it)
 	if err != nil {

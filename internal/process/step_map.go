@@ -20,6 +20,10 @@ func (c *compiler) mapStep(p string, s *model.MapStep) step {
 func (s *mapStep) Run(ctx context.Context, x *execution) error {
 	out := make([]any, 0, len(x.docs))
 	for _, doc := range x.docs {
+		if v, ok := s.prog.fast.eval(x, doc); ok {
+			out = append(out, v)
+			continue
+		}
 		it := s.prog.run(ctx, x, doc)
 		for {
 			v, ok, err := next(it)
