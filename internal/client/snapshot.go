@@ -18,8 +18,8 @@ const revisionHeader = "X-Snapshot-Revision"
 
 // Snapshot long-polls an environment's snapshot. It answers the snapshot when
 // its revision is greater than after (after < 0: at once, whatever it is);
-// otherwise the control plane waits up to wait (0: its default of 30 s) and
-// Snapshot returns a nil snapshot. revision is the environment's current
+// otherwise the control plane waits up to wait (0: not at all; < 0: its
+// default of 30 s) and Snapshot returns a nil snapshot. revision is the environment's current
 // revision either way, so a caller sees when it went backwards (an
 // environment deleted and created again). ctx must allow for wait.
 func (c *Client) Snapshot(ctx context.Context, env string, after int64, wait time.Duration) (snap *model.Snapshot, revision int64, err error) {
@@ -31,7 +31,7 @@ func (c *Client) Snapshot(ctx context.Context, env string, after int64, wait tim
 	if after >= 0 {
 		q.Set("after", strconv.FormatInt(after, 10))
 	}
-	if wait > 0 {
+	if wait >= 0 {
 		q.Set("wait", wait.String())
 	}
 	u.RawQuery = q.Encode()

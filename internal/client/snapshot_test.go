@@ -14,7 +14,7 @@ func TestSnapshotLongPoll(t *testing.T) {
 	ctx := context.Background()
 	c := startPlatform(t)
 
-	snap, rev, err := c.Snapshot(ctx, "dev", -1, 0)
+	snap, rev, err := c.Snapshot(ctx, "dev", -1, -1)
 	if err != nil || snap == nil || snap.Environment != "dev" || snap.Revision != rev || rev < 1 {
 		t.Fatalf("snapshot = %+v, %d, %v", snap, rev, err)
 	}
@@ -28,9 +28,14 @@ func TestSnapshotLongPoll(t *testing.T) {
 		t.Errorf("answered after %v; it should have waited 200ms", d)
 	}
 
-	// A poll from ahead of the environment learns its real revision.
-	if snap, got, err = c.Snapshot(ctx, "dev", rev+100, time.Millisecond); err != nil || snap != nil || got != rev {
+	// A poll from ahead of the environment learns its real revision, at
+	// once with a zero wait.
+	begin = time.Now()
+	if snap, got, err = c.Snapshot(ctx, "dev", rev+100, 0); err != nil || snap != nil || got != rev {
 		t.Fatalf("from ahead = %+v, %d, %v", snap, got, err)
+	}
+	if d := time.Since(begin); d > 2*time.Second {
+		t.Errorf("a zero wait answered after %v", d)
 	}
 
 	changed := make(chan error, 1)
@@ -54,15 +59,15 @@ func TestSnapshotLongPoll(t *testing.T) {
 		t.Fatal("the waiting poll did not see the change")
 	}
 
-	if _, _, err := c.Snapshot(ctx, "nope", -1, 0); !errors.Is(err, model.ErrNotFound) {
+	if _, _, err := c.Snapshot(ctx, "nope", -1, -1); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("unknown environment: %v", err)
 	}
-	if _, _, err := c.WithToken("").Snapshot(ctx, "dev", -1, 0); !errors.Is(err, model.ErrUnauthenticated) {
+	if _, _, err := c.WithToken("").Snapshot(ctx, "dev", -1, -1); !errors.Is(err, model.ErrUnauthenticated) {
 		t.Errorf("no token: %v", err)
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := c.Snapshot(cctx, "dev", -1, 0); !errors.Is(err, context.Canceled) {
+	if _, _, err := c.Snapshot(cctx, "dev", -1, -1); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/portico-dev/portico/internal/client"
@@ -24,6 +25,10 @@ type ControlPlaneSource struct {
 	client *client.Client
 	env    string
 	wait   time.Duration
+	// probe asks the next poll not to wait: the first one, and the first
+	// after a failure, so that the runtime learns at once that the control
+	// plane answers rather than at the end of a long poll.
+	probe atomic.Bool
 }
 
 // NewControlPlaneSource polls env through c; wait <= 0 means DefaultPollWait.
@@ -33,17 +38,24 @@ func NewControlPlaneSource(c *client.Client, env string, wait time.Duration) *Co
 	if wait <= 0 {
 		wait = DefaultPollWait
 	}
-	return &ControlPlaneSource{client: c, env: env, wait: wait}
+	s := &ControlPlaneSource{client: c, env: env, wait: wait}
+	s.probe.Store(true)
+	return s
 }
 
 // Poll asks once, waiting up to the source's wait for a newer snapshot.
 func (s *ControlPlaneSource) Poll(ctx context.Context, after int64) (*model.Snapshot, int64, error) {
-	pctx, cancel := context.WithTimeout(ctx, s.wait+pollMargin)
+	wait := s.wait
+	if s.probe.Load() {
+		wait = 0
+	}
+	pctx, cancel := context.WithTimeout(ctx, wait+pollMargin)
 	defer cancel()
-	snap, rev, err := s.client.Snapshot(pctx, s.env, after, s.wait)
+	snap, rev, err := s.client.Snapshot(pctx, s.env, after, wait)
+	s.probe.Store(err != nil)
 	if err != nil {
 		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
-			return nil, 0, fmt.Errorf("the control plane at %s did not answer a snapshot poll within %s", s.client.BaseURL(), s.wait+pollMargin)
+			return nil, 0, fmt.Errorf("the control plane at %s did not answer a snapshot poll within %s", s.client.BaseURL(), wait+pollMargin)
 		}
 		return nil, 0, err
 	}

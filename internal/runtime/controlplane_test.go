@@ -106,7 +106,7 @@ func (cp *controlPlane) touch(t *testing.T, desc string) {
 // revision reads the environment's snapshot revision as the admin.
 func (cp *controlPlane) revision(t *testing.T) int64 {
 	t.Helper()
-	_, rev, err := cp.admin.Snapshot(context.Background(), "dev", -1, 0)
+	_, rev, err := cp.admin.Snapshot(context.Background(), "dev", -1, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

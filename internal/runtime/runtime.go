@@ -42,7 +42,7 @@ type Config struct {
 	// ShutdownTimeout bounds the drain of in-flight requests (default 10s).
 	ShutdownTimeout time.Duration
 	// RetryMin and RetryMax bound the backoff between failed polls
-	// (defaults 500ms and 30s).
+	// (defaults 500ms and 10s).
 	RetryMin, RetryMax time.Duration
 }
 
@@ -50,7 +50,7 @@ type Config struct {
 const (
 	DefaultShutdownTimeout = 10 * time.Second
 	DefaultRetryMin        = 500 * time.Millisecond
-	DefaultRetryMax        = 30 * time.Second
+	DefaultRetryMax        = 10 * time.Second
 )
 
 // Timeouts of the shared web server. Writes are not bounded here: a process

@@ -98,6 +98,13 @@ func (r *Runtime) install(ctx context.Context, snap *model.Snapshot, from string
 	if prev != nil {
 		prev.Close()
 	}
+	// The cache is written before the status says the revision serves, so
+	// that whoever sees the status also finds it on disk.
+	if from == FromControlPlane {
+		if err := r.cache.save(snap); err != nil {
+			r.log.Warn("cannot keep the snapshot on disk; a restart without the control plane would not serve it", "err", err)
+		}
+	}
 	r.publish(func(s *Status) {
 		s.Ready, s.Revision, s.From, s.ServingSince = true, snap.Revision, from, time.Now()
 		if s.FailedRevision <= snap.Revision {
@@ -106,11 +113,6 @@ func (r *Runtime) install(ctx context.Context, snap *model.Snapshot, from string
 	})
 	r.readyOnce.Do(func() { close(r.ready) })
 	r.log.Info("serving snapshot", "revision", snap.Revision, "deployments", len(snap.Deployments), "from", from)
-	if from == FromControlPlane {
-		if err := r.cache.save(snap); err != nil {
-			r.log.Warn("cannot keep the snapshot on disk; a restart without the control plane would not serve it", "err", err)
-		}
-	}
 	return true
 }
 
