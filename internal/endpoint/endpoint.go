@@ -1,8 +1,3 @@
-// Package endpoint holds what every runtime endpoint style shares: the
-// Runner it calls, the conversion of an HTTP request into a process.Input
-// and of a process.Result into an answer (Exchange), paging, and the one
-// place where errors become problem+json. The styles (rest, simple) only
-// route to compiled Exchanges.
 package endpoint
 
 import (

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/portico-dev/portico/internal/endpoint/codec"
@@ -156,7 +157,10 @@ func (x *Exchange) decode(w http.ResponseWriter, r *http.Request, id string) (pr
 	for _, p := range x.params {
 		props[p.prop] = r.PathValue(p.name)
 	}
-	q := r.URL.Query()
+	var q url.Values
+	if r.URL.RawQuery != "" {
+		q = r.URL.Query()
+	}
 	if err := inQuery(props, q, x.query); err != nil {
 		return process.Input{}, 0, err
 	}

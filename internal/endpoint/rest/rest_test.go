@@ -262,7 +262,7 @@ func TestREST(t *testing.T) {
 		// Results.
 		{name: "outstatuscode and outheader", method: "POST", path: "/ws/rest/shop/v1/created", header: map[string]string{"Content-Type": "application/json"},
 			body: `{}`, status: 201,
-			headers: map[string]string{"Location": "/ws/rest/shop/v1/customers/7", "X-Count": "3", "X-Forwarded-For": "", "X-Bad": "", "Other": ""},
+			headers: map[string]string{"Location": "/ws/rest/shop/v1/customers/7", "X-Count": "3", "X-Forwarded-For": "", "X-Bad": "", "Other": "", "Connection": ""},
 			json:    map[string]any{"/id": float64(7)}},
 		{name: "empty result is an empty array", method: "GET", path: "/ws/rest/shop/v1/empty", status: 200, wantBody: ptr("[]\n")},
 		{name: "fail step status, code and message", method: "GET", path: "/ws/rest/shop/v1/fail", status: 404,
