@@ -137,4 +137,3 @@ func query(t *testing.T, db *sqldb.DB, stmt string, args map[string]any) []map[s
 	}
 	return rows
 }
-
