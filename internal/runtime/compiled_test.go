@@ -14,8 +14,10 @@ func TestCompiledReleasesAfterLastReference(t *testing.T) {
 	if c.Revision() != 7 || c.Handler() == nil {
 		t.Fatalf("revision %d, handler %v", c.Revision(), c.Handler())
 	}
-	if !c.acquire() || !c.acquire() {
-		t.Fatal("acquire failed on a serving value")
+	for i := range 2 {
+		if !c.acquire() {
+			t.Fatalf("acquire %d failed on a serving value", i)
+		}
 	}
 	c.Close()
 	c.Close() // twice is harmless

@@ -106,11 +106,12 @@ func TestLayering(t *testing.T) {
 
 func TestOnlyMainImportsCLI(t *testing.T) {
 	for path, p := range listPackages(t) {
-		if path == "cmd/portico" || strings.HasPrefix(path, "internal/cli") {
+		if path == "cmd/portico" || path == "internal/cli" || strings.HasPrefix(path, "internal/cli/") {
 			continue
 		}
 		for _, imp := range p.Imports {
-			if strings.HasPrefix(imp, module+"internal/cli") {
+			// internal/client is not the CLI: match the path, not a prefix of it.
+			if imp == module+"internal/cli" || strings.HasPrefix(imp, module+"internal/cli/") {
 				t.Errorf("%s imports %s: only cmd/portico wires the CLI", path, imp)
 			}
 		}
