@@ -16,16 +16,10 @@ import (
 
 	"github.com/portico-dev/portico/internal/connector/httpc"
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/process"
 )
 
-// httpClient is process.HTTP, restated here: internal/process depends on
-// this package, not the reverse.
-type httpClient interface {
-	NewRequest(ctx context.Context, method, path string, body io.Reader) (*http.Request, error)
-	Do(req *http.Request) (*http.Response, error)
-}
-
-var _ httpClient = (*httpc.Client)(nil)
+var _ process.HTTP = (*httpc.Client)(nil)
 
 func newClient(t *testing.T, spec *model.HTTPConnection) *httpc.Client {
 	t.Helper()

@@ -14,17 +14,25 @@ import (
 
 	"github.com/portico-dev/portico/internal/connector/sqldb"
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/process"
 )
 
-// statement is process.Statement, restated here: internal/process depends on
-// this package, not the reverse.
-type statement interface {
-	Params() []string
-	Query(ctx context.Context, args map[string]any) ([]map[string]any, error)
-	Exec(ctx context.Context, args map[string]any) (int64, error)
+var _ process.Statement = (*sqldb.Statement)(nil)
+
+// processSQL is the adapter the runtime needs: (*DB).Prepare returns the
+// concrete *Statement, and Go does not let that satisfy process.SQL, whose
+// Prepare returns the process.Statement interface.
+type processSQL struct{ *sqldb.DB }
+
+func (p processSQL) Prepare(sql string) (process.Statement, error) {
+	st, err := p.DB.Prepare(sql)
+	if err != nil {
+		return nil, err // never a typed nil inside the interface
+	}
+	return st, nil
 }
 
-var _ statement = (*sqldb.Statement)(nil)
+var _ process.SQL = processSQL{}
 
 func TestTypeMapping(t *testing.T) {
 	t.Parallel()
@@ -341,4 +349,20 @@ func TestConcurrentStatement(t *testing.T) {
 			t.Error(err)
 		}
 	})
+}
+
+func TestProcessAdapter(t *testing.T) {
+	t.Parallel()
+	var conn process.SQL = processSQL{newBackend(t, "sqlite").open(t)}
+	st, err := conn.Prepare("SELECT :a + 1 AS n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.Query(context.Background(), map[string]any{"a": 41})
+	if err != nil || len(rows) != 1 || rows[0]["n"] != 42 {
+		t.Errorf("rows %v, error %v; want n = 42", rows, err)
+	}
+	if st, err := conn.Prepare("SELECT ?"); st != nil || !errors.Is(err, model.ErrInvalid) {
+		t.Errorf("Prepare of a positional statement = %v, %v; want a nil Statement and ErrInvalid", st, err)
+	}
 }
