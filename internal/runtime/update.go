@@ -59,6 +59,8 @@ func (r *Runtime) updateLoop(ctx context.Context) {
 				r.log.Warn("the environment's revision went back (was it deleted and created again?); fetching its snapshot whole",
 					"had", seen, "now", current)
 				seen = -1
+				// A failure of the old numbering says nothing about the new one.
+				r.publish(func(s *Status) { s.LastError, s.FailedRevision = "", 0 })
 			} else if time.Since(start) < r.cfg.RetryMin {
 				// A source that answers "no change" at once (a control plane
 				// shutting down does) must not make this loop spin.
