@@ -11,6 +11,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/client"
 	"github.com/portico-dev/portico/internal/runtime"
+	"github.com/portico-dev/portico/internal/runtime/compile"
 )
 
 // runtimeConfig is what a standalone runtime is started with.
@@ -72,11 +73,17 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	if err != nil {
 		return usagef("--control-plane: %v", err)
 	}
+	comp, err := compile.New(compile.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer comp.Close()
 	rt, err := runtime.New(runtime.Config{
 		Listen:          c.gatewayListen,
 		Env:             c.env,
 		DataDir:         c.data,
 		Source:          runtime.NewControlPlaneSource(cl, c.env, 0),
+		Compiler:        comp,
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
 	})

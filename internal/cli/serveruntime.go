@@ -19,6 +19,7 @@ import (
 	"github.com/portico-dev/portico/internal/client"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/runtime"
+	"github.com/portico-dev/portico/internal/runtime/compile"
 	"github.com/portico-dev/portico/internal/store"
 )
 
@@ -40,6 +41,7 @@ const (
 // depends on the platform API only and never on the store.
 type embeddedRuntime struct {
 	rt    *runtime.Runtime
+	comp  *compile.Compiler
 	token *selfToken
 	done  chan error // Run's result
 }
@@ -57,19 +59,26 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
+	comp, err := compile.New(compile.Options{Logger: logger})
+	if err != nil {
+		tok.revoke()
+		return nil, err
+	}
 	rt, err := runtime.New(runtime.Config{
 		Listener:        gln,
 		Env:             serveEnvironment,
 		DataDir:         cfg.data,
 		Source:          runtime.NewControlPlaneSource(cl, serveEnvironment, 0),
+		Compiler:        comp,
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
 	})
 	if err != nil {
 		tok.revoke()
+		comp.Close()
 		return nil, err
 	}
-	er := &embeddedRuntime{rt: rt, token: tok, done: make(chan error, 1)}
+	er := &embeddedRuntime{rt: rt, comp: comp, token: tok, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
@@ -78,6 +87,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 // wait waits for the runtime to stop (ctx cancelled) and revokes its token.
 func (er *embeddedRuntime) wait() error {
 	err := <-er.done
+	er.comp.Close()
 	er.token.revoke()
 	return err
 }

@@ -62,6 +62,7 @@
 // and executionId. Unknown route 404, known path with another method 405
 // with Allow, 400/413/415 as above, a fail step its status with its
 // message as detail and its code as "code", model.ErrUnavailable 503 with
-// Retry-After, a context deadline 504, anything else 500 whose detail only
+// Retry-After, a unique or foreign-key constraint conflict (model.ErrConflict)
+// 409, a context deadline 504, anything else 500 whose detail only
 // names the execution (the error itself goes to the log under that id).
 package endpoint

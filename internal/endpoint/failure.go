@@ -16,8 +16,8 @@ const RetryAfterSeconds = "5"
 // Problem maps an error of a request to the answer its client gets. A
 // *problem.Problem is already one; a *process.Failure carries the status,
 // code and message a fail step chose; a deadline met while waiting on an
-// upstream is 504; an unavailable database is 503 with Retry-After (in the
-// order the engine documents). Anything else is a 500 whose
+// upstream is 504; an unavailable database is 503 with Retry-After; a
+// constraint conflict is 409 (in the order the engine documents). Anything else is a 500 whose
 // detail only names the execution: SQL text and Go errors stay in the log.
 func Problem(err error, id string) *problem.Problem {
 	var p *problem.Problem
@@ -38,6 +38,11 @@ func Problem(err error, id string) *problem.Problem {
 	case errors.Is(err, model.ErrUnavailable):
 		p = problem.New(http.StatusServiceUnavailable, "the database is unavailable; try again later")
 		p.WithHeader("Retry-After", RetryAfterSeconds)
+	case errors.Is(err, model.ErrConflict):
+		// A unique or foreign-key constraint refused the write: the caller's
+		// data collides with what is stored, which a CRM retries differently
+		// from a server fault.
+		p = problem.New(http.StatusConflict, "the request conflicts with existing data (a unique or reference constraint); see execution "+id)
 	default:
 		p = problem.New(http.StatusInternalServerError, "the process failed; see execution "+id)
 	}

@@ -1,0 +1,220 @@
+// Package compile turns a snapshot into what the runtime serves: it opens (or
+// reuses) the connections, compiles every process of every active package
+// once, compiles the REST APIs and the services-enablement operations, and
+// returns one immutable handler for /ws/. A snapshot that fails to compile
+// returns an error and the runtime keeps serving the previous one.
+package compile
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/portico-dev/portico/internal/endpoint"
+	"github.com/portico-dev/portico/internal/endpoint/problem"
+	"github.com/portico-dev/portico/internal/endpoint/rest"
+	"github.com/portico-dev/portico/internal/endpoint/simple"
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/process"
+	"github.com/portico-dev/portico/internal/runtime"
+)
+
+// Options tune the compiler.
+type Options struct {
+	Logger *slog.Logger
+	// MaxBodyBytes caps request bodies (10 MiB when zero).
+	MaxBodyBytes int64
+	// TokenKey signs paging tokens; a random key drawn by New when empty,
+	// so tokens survive snapshot swaps but not a restart.
+	TokenKey []byte
+}
+
+// Compiler implements runtime.Compiler for REST APIs and services
+// enablement. It owns the connection pools, which outlive a single
+// snapshot: a pool whose connection spec did not change is reused.
+type Compiler struct {
+	opts  Options
+	log   *slog.Logger
+	pools *pools
+}
+
+var _ runtime.Compiler = (*Compiler)(nil)
+
+// New returns a compiler.
+func New(opts Options) (*Compiler, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if len(opts.TokenKey) == 0 {
+		opts.TokenKey = make([]byte, 32)
+		if _, err := rand.Read(opts.TokenKey); err != nil {
+			return nil, fmt.Errorf("paging key: %w", err)
+		}
+	}
+	return &Compiler{opts: opts, log: opts.Logger, pools: newPools(opts.Logger)}, nil
+}
+
+// Close releases every pool; call it after the runtime has stopped.
+func (c *Compiler) Close() { c.pools.closeAll() }
+
+// Compile implements runtime.Compiler.
+func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime.Compiled) (*runtime.Compiled, error) {
+	lease := c.pools.lease()
+	h, err := c.build(ctx, snap, lease)
+	if err != nil {
+		lease.release()
+		return nil, fmt.Errorf("snapshot %s@%d: %w", snap.Environment, snap.Revision, err)
+	}
+	return runtime.NewCompiled(snap.Revision, h, lease.release), nil
+}
+
+func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease) (http.Handler, error) {
+	eopts := endpoint.Options{MaxBodyBytes: c.opts.MaxBodyBytes, TokenKey: c.opts.TokenKey, Logger: c.log}
+	var apis []*rest.API
+	operations := map[string]endpoint.RunnerWithSpec{}
+	for i := range snap.Deployments {
+		d := &snap.Deployments[i]
+		pkg, err := c.compilePackage(ctx, d, lease)
+		if err != nil {
+			return nil, fmt.Errorf("%s@%s: %w", d.Package.Component, d.Package.Version, err)
+		}
+		root := pkg.root
+		switch spec := root.Spec.(type) {
+		case *model.APISpec:
+			api, err := rest.Compile(spec, pkg.procs, withPrefix(eopts, rest.DefaultPrefix))
+			if err != nil {
+				return nil, fmt.Errorf("%s@%s: %w", d.Package.Component, d.Package.Version, err)
+			}
+			apis = append(apis, api)
+		case *model.ProcessSpec:
+			// Services enablement: processes deployed on their own answer
+			// at /ws/simple/{type}{Object} when they declare an operation.
+			if spec.Operation != nil {
+				operations[root.Name] = pkg.procs[root.Name]
+			}
+		case *model.ProxySpec:
+			c.log.Warn("proxy components are not served by this runtime yet", "proxy", root.Name)
+		}
+	}
+	simpleHandler, err := simple.Compile(operations, withPrefix(eopts, simple.DefaultPrefix))
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle(rest.DefaultPrefix+"/", rest.NewRouter(apis))
+	mux.Handle(simple.DefaultPrefix+"/", simpleHandler)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		p := problem.New(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path)
+		p.ExecutionID = endpoint.EnsureExecutionID(w)
+		problem.Write(w, r, p)
+	})
+	return mux, nil
+}
+
+func withPrefix(o endpoint.Options, prefix string) endpoint.Options {
+	o.Prefix = prefix
+	return o
+}
+
+// compiledPackage is one active package with its processes compiled.
+type compiledPackage struct {
+	root  *model.Component
+	procs map[string]endpoint.RunnerWithSpec
+}
+
+// compilePackage compiles the processes of one package. Names resolve
+// inside the package: it pins the exact revisions its root was released with.
+func (c *Compiler) compilePackage(ctx context.Context, d *model.SnapshotDeployment, lease *lease) (*compiledPackage, error) {
+	res := &resources{ctx: ctx, lease: lease, conns: map[string]*model.Component{}, procs: map[string]*process.Process{}}
+	var root *model.Component
+	specs := map[string]*model.ProcessSpec{}
+	for i := range d.Components {
+		comp := &d.Components[i]
+		if comp.Ref() == d.Package.Component {
+			root = comp
+		}
+		switch spec := comp.Spec.(type) {
+		case *model.ConnectionSpec:
+			res.conns[comp.Name] = comp
+		case *model.ProcessSpec:
+			specs[comp.Name] = spec
+			res.procs[comp.Name] = process.Declare(comp.Name)
+		}
+	}
+	if root == nil {
+		return nil, fmt.Errorf("%w: the package does not hold its root %s", model.ErrInvalid, d.Package.Component)
+	}
+	var errs []error
+	out := &compiledPackage{root: root, procs: map[string]endpoint.RunnerWithSpec{}}
+	for name, spec := range specs {
+		p := res.procs[name]
+		if err := p.Define(spec, res); err != nil {
+			errs = append(errs, fmt.Errorf("process %s: %w", name, err))
+			continue
+		}
+		out.procs[name] = endpoint.RunnerWithSpec{Runner: p, Spec: spec}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// resources resolves the names a package's processes use.
+type resources struct {
+	ctx   context.Context
+	lease *lease
+	conns map[string]*model.Component
+	procs map[string]*process.Process
+}
+
+func (r *resources) connection(name, want string) (*model.Component, *model.ConnectionSpec, error) {
+	comp, ok := r.conns[name]
+	if !ok {
+		return nil, nil, fmt.Errorf("%w: connection %q is not in the package", model.ErrInvalid, name)
+	}
+	spec := comp.Spec.(*model.ConnectionSpec)
+	if spec.Type != want {
+		return nil, nil, fmt.Errorf("%w: connection %q is a %s connection, not %s", model.ErrInvalid, name, spec.Type, want)
+	}
+	return comp, spec, nil
+}
+
+// SQL implements process.Resources.
+func (r *resources) SQL(name string) (process.SQL, error) {
+	comp, spec, err := r.connection(name, model.ConnectionDatabase)
+	if err != nil {
+		return nil, err
+	}
+	db, err := r.lease.database(r.ctx, comp.Hash, spec.Database)
+	if err != nil {
+		return nil, fmt.Errorf("connection %s: %w", name, err)
+	}
+	return sqlConn{db}, nil
+}
+
+// HTTP implements process.Resources.
+func (r *resources) HTTP(name string) (process.HTTP, error) {
+	comp, spec, err := r.connection(name, model.ConnectionHTTP)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := r.lease.http(comp.Hash, spec.HTTP)
+	if err != nil {
+		return nil, fmt.Errorf("connection %s: %w", name, err)
+	}
+	return cl, nil
+}
+
+// Process implements process.Resources.
+func (r *resources) Process(name string) (*process.Process, error) {
+	p, ok := r.procs[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: process %q is not in the package", model.ErrInvalid, strings.TrimSpace(name))
+	}
+	return p, nil
+}
