@@ -30,14 +30,15 @@ const (
 	PermEnvironments    Permission = "environments:write"
 	PermUsers           Permission = "users:write" // users and other users' tokens
 	PermSnapshot        Permission = "snapshot:read"
+	PermExecutionsWrite Permission = "executions:write" // runtimes report execution records
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot},
+	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot, PermExecutionsWrite},
 	RolePublisher: {PermRead, PermWriteComponents, PermPackage, PermDeploy},
-	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot},
+	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot, PermExecutionsWrite},
 	RoleViewer:    {PermRead},
-	RoleRuntime:   {PermSnapshot},
+	RoleRuntime:   {PermSnapshot, PermExecutionsWrite},
 }
 
 // Valid reports whether r is a known role.
