@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -74,5 +75,43 @@ func TestRedactSecretsJSON(t *testing.T) {
 	}
 	if strings.Contains(string(b), "k-123") || !strings.Contains(string(b), `"value":"******"`) {
 		t.Errorf("redacted JSON %s", b)
+	}
+}
+
+func TestMapSecrets(t *testing.T) {
+	t.Parallel()
+	spec := &model.ConnectionSpec{Type: model.ConnectionHTTP, HTTP: &model.HTTPConnection{BaseURL: "https://x.example.com",
+		Auth: &model.HTTPAuth{Type: "basic", Username: "u", Password: "pw"}}}
+	var paths []string
+	got, err := model.MapSecrets(spec, func(path string, s model.Secret) (model.Secret, error) {
+		paths = append(paths, path)
+		return "<" + s + ">", nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"spec.http.auth.password", "spec.http.auth.token", "spec.http.auth.value"}
+	if diff := cmp.Diff(want, paths); diff != "" {
+		t.Errorf("paths (-want +got):\n%s", diff)
+	}
+	a := got.(*model.ConnectionSpec).HTTP.Auth
+	if a.Password != "<pw>" || a.Token != "<>" || a.Username != "u" {
+		t.Errorf("mapped auth = %+v", a.Password.Reveal()+" "+a.Token.Reveal())
+	}
+	if spec.HTTP.Auth.Password != "pw" {
+		t.Error("MapSecrets changed its argument")
+	}
+
+	boom := errors.New("boom")
+	if _, err := model.MapSecrets(spec, func(string, model.Secret) (model.Secret, error) { return "", boom }); !errors.Is(err, boom) {
+		t.Errorf("err = %v, want fn's error", err)
+	}
+	db := &model.ConnectionSpec{Type: model.ConnectionDatabase, Database: &model.DatabaseConnection{Driver: "sqlite", DSN: "file:x"}}
+	paths = nil
+	if _, err := model.MapSecrets(db, func(p string, s model.Secret) (model.Secret, error) { paths = append(paths, p); return s, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"spec.database.dsn"}, paths); diff != "" {
+		t.Errorf("database paths (-want +got):\n%s", diff)
 	}
 }
