@@ -65,4 +65,17 @@
 // Retry-After, a unique or foreign-key constraint conflict (model.ErrConflict)
 // 409, a context deadline 504, anything else 500 whose detail only
 // names the execution (the error itself goes to the log under that id).
+//
+// # Execution records
+//
+// With Options.Recorder set, every request an Exchange takes is reported
+// once its answer is out (flushed first, so that recording never delays
+// it). A general-mode process leaves one model.Execution: COMPLETE when the
+// process returned (whatever status it asked for), ERROR when the request
+// was refused or the process failed, with the problem detail the client
+// saw (never the Go error), ABORTED when the client went away. Its input
+// and output documents are copied as JSON arrays of whole documents up to
+// Options.RecordLimitBytes each (64 KiB), Truncated saying some were left
+// out. A low-latency process leaves no record: it is only counted
+// (Recorder.CountLowLatency), and nothing is marshalled for it.
 package endpoint

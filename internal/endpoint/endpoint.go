@@ -3,6 +3,7 @@ package endpoint
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/process"
@@ -21,6 +22,9 @@ var _ Runner = (*process.Process)(nil)
 type RunnerWithSpec struct {
 	Runner Runner
 	Spec   *model.ProcessSpec
+	// Name is the process's name as execution records show it; the styles
+	// fill it from the key of their process map when empty.
+	Name string
 }
 
 // Options tune an endpoint style; the zero value is usable.
@@ -38,6 +42,29 @@ type Options struct {
 	// Logger receives the errors clients only see as an execution id
 	// (slog.Default() when nil).
 	Logger *slog.Logger
+	// Recorder receives the executions; nil records nothing.
+	Recorder Recorder
+	// Environment and RuntimeID label the records.
+	Environment, RuntimeID string
+	// API and APIVersion name the api component whose endpoints these
+	// are; the REST style's compiler sets them per API.
+	API, APIVersion string
+	// RecordLimitBytes caps the input and the output copied into a record,
+	// each (DefaultRecordLimit when zero or negative, at most
+	// MaxRecordLimit).
+	RecordLimitBytes int
+}
+
+// Recorder takes the executions of the endpoints. Both methods are called on
+// the request's goroutine after the answer is written, so they must not
+// block: an implementation buffers and sends elsewhere.
+type Recorder interface {
+	// Record takes the record of one general-mode execution; the
+	// recorder owns it from then on.
+	Record(rec *model.Execution)
+	// CountLowLatency counts one low-latency execution, which leaves no
+	// record: only aggregates, to keep that mode cheap.
+	CountLowLatency(d time.Duration, failed bool)
 }
 
 // ExecutionIDHeader carries the execution id on every answer.

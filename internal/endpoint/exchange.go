@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/portico-dev/portico/internal/endpoint/codec"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
@@ -31,6 +32,9 @@ type Config struct {
 	// PathParams are the names of the path's wildcards, read with
 	// r.PathValue and handed over as param_{name}.
 	PathParams []string
+	// Trigger and Endpoint label the execution records: "rest" and
+	// "GET /customers/{id}", "simple" and "getCustomer" (Name when empty).
+	Trigger, Endpoint string
 }
 
 // Exchange is a compiled operation: everything is prepared once, ServeHTTP
@@ -49,6 +53,7 @@ type Exchange struct {
 	pager     *pager
 	log       *slog.Logger
 	propsSize int
+	rec       recording
 }
 
 type pathParam struct{ name, prop string }
@@ -106,26 +111,34 @@ func NewExchange(cfg Config, opts Options) (*Exchange, error) {
 		x.params = append(x.params, pathParam{name: p, prop: "param_" + p})
 	}
 	x.propsSize = 5 + len(x.params) + len(x.query) + len(x.headers)
+	x.rec = newRecording(cfg, spec, opts)
 	return x, nil
 }
 
 // ServeHTTP runs the operation for one request.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var start time.Time
+	if x.rec.to != nil {
+		start = time.Now()
+	}
 	id := EnsureExecutionID(w)
 	in, offset, err := x.decode(w, r, id)
+	var res *process.Result
+	if err == nil {
+		res, err = x.runner.Run(r.Context(), in)
+	}
+	var out outcome
 	if err != nil {
-		x.fail(w, r, id, err)
-		return
+		out = x.fail(w, r, id, err)
+	} else {
+		if res == nil {
+			res = &process.Result{}
+		}
+		out = x.respond(w, r, id, res, offset)
 	}
-	res, err := x.runner.Run(r.Context(), in)
-	if err != nil {
-		x.fail(w, r, id, err)
-		return
+	if x.rec.to != nil {
+		x.record(w, r, id, start, in.Documents, res, out)
 	}
-	if res == nil {
-		res = &process.Result{}
-	}
-	x.respond(w, r, id, res, offset)
 }
 
 // decode turns the request into the process input; offset is where a
@@ -181,7 +194,7 @@ func (x *Exchange) decode(w http.ResponseWriter, r *http.Request, id string) (pr
 
 // respond writes the result. The status is Result.Status, else the
 // outstatuscode property, else 200 (204 for output none).
-func (x *Exchange) respond(w http.ResponseWriter, r *http.Request, id string, res *process.Result, offset int) {
+func (x *Exchange) respond(w http.ResponseWriter, r *http.Request, id string, res *process.Result, offset int) outcome {
 	docs := res.Documents
 	asArray := false
 	var next string
@@ -209,8 +222,7 @@ func (x *Exchange) respond(w http.ResponseWriter, r *http.Request, id string, re
 	if err != nil {
 		w.Header().Del("Link")
 		w.Header().Del("X-More-Data-Token")
-		x.fail(w, r, id, fmt.Errorf("encoding the result: %w", err))
-		return
+		return x.fail(w, r, id, fmt.Errorf("encoding the result: %w", err))
 	}
 	status := statusOf(res)
 	if status == 0 {
@@ -226,11 +238,12 @@ func (x *Exchange) respond(w http.ResponseWriter, r *http.Request, id string, re
 	outHeaders(h, res.Props)
 	if status == http.StatusNoContent || status == http.StatusNotModified {
 		w.WriteHeader(status)
-		return
+		return outcome{status: status}
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	return outcome{status: status}
 }
 
 // statusOf reads the status a process asked for; 0 when it asked none or

@@ -51,11 +51,12 @@ func Problem(err error, id string) *problem.Problem {
 }
 
 // fail writes err as problem+json and logs what the client does not see.
-func (x *Exchange) fail(w http.ResponseWriter, r *http.Request, id string, err error) {
+// The outcome holds what the client saw, never err's own text.
+func (x *Exchange) fail(w http.ResponseWriter, r *http.Request, id string, err error) outcome {
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client went away; nobody reads an answer.
 		x.log.Debug("client gone", "operation", x.name, "execution", id)
-		return
+		return outcome{failed: true, aborted: true}
 	}
 	p := Problem(err, id)
 	switch {
@@ -65,4 +66,9 @@ func (x *Exchange) fail(w http.ResponseWriter, r *http.Request, id string, err e
 		x.log.Debug("request refused", "operation", x.name, "execution", id, "status", p.Status, "err", err)
 	}
 	problem.Write(w, r, p)
+	msg := p.Detail
+	if msg == "" {
+		msg = p.Title
+	}
+	return outcome{status: p.Status, failed: true, message: msg}
 }

@@ -46,9 +46,13 @@ func Compile(api *model.APISpec, procs map[string]RunnerWithSpec, opts Options) 
 		if !ok {
 			return nil, fmt.Errorf("rest: %s: process %q is not compiled", label, ep.Process)
 		}
+		if proc.Name == "" {
+			proc.Name = ep.Process
+		}
 		params, shape := splitPath(ep.Path)
 		x, err := endpoint.NewExchange(endpoint.Config{
 			Name:           label,
+			Trigger:        Trigger,
 			Process:        proc,
 			Input:          ep.InputType(),
 			Output:         ep.OutputType(),

@@ -23,6 +23,9 @@ type Options = endpoint.Options
 // DefaultPrefix is where REST APIs are mounted.
 const DefaultPrefix = "/ws/rest"
 
+// Trigger names the style in execution records.
+const Trigger = "rest"
+
 // WithUser returns ctx carrying the authenticated principal (inuser).
 func WithUser(ctx context.Context, name string) context.Context {
 	return endpoint.WithUser(ctx, name)

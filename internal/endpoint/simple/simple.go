@@ -19,6 +19,9 @@ import (
 // DefaultPrefix is where operations are mounted.
 const DefaultPrefix = "/ws/simple"
 
+// Trigger names the style in execution records.
+const Trigger = "simple"
+
 // allow lists the methods every operation serves.
 const allow = "GET, HEAD, POST"
 
@@ -58,14 +61,19 @@ func Compile(procs map[string]endpoint.RunnerWithSpec, opts endpoint.Options) (*
 			return nil, fmt.Errorf("simple: operation %q is declared by processes %q and %q", op, other, name)
 		}
 		owner[op] = name
+		if proc.Name == "" {
+			proc.Name = name
+		}
 		get, err := endpoint.NewExchange(endpoint.Config{
 			Name: "GET " + op, Process: proc, Input: codec.None, Output: codec.JSON,
+			Trigger: Trigger, Endpoint: op,
 		}, opts)
 		if err != nil {
 			return nil, fmt.Errorf("simple: process %q: %w", name, err)
 		}
 		post, err := endpoint.NewExchange(endpoint.Config{
 			Name: "POST " + op, Process: proc, Input: codec.JSON, Output: codec.JSON,
+			Trigger: Trigger, Endpoint: op,
 		}, opts)
 		if err != nil {
 			return nil, fmt.Errorf("simple: process %q: %w", name, err)
