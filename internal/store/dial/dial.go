@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store"
 	"github.com/portico-dev/portico/internal/store/postgres"
 	"github.com/portico-dev/portico/internal/store/sqlite"
@@ -19,12 +20,25 @@ import (
 // DefaultFile is the SQLite file created in the data directory.
 const DefaultFile = "portico.db"
 
-// Open opens the store of storeURL:
+// Options tune OpenOptions.
+type Options struct {
+	// Keyring seals the secrets of component specs (see internal/secret);
+	// nil stores them in clear, which only tests should do.
+	Keyring *secret.Keyring
+}
+
+// Open opens the store of storeURL with secrets in clear; servers use
+// OpenOptions with a keyring.
+func Open(ctx context.Context, storeURL, dataDir string, logger *slog.Logger) (store.Store, error) {
+	return OpenOptions(ctx, storeURL, dataDir, Options{}, logger)
+}
+
+// OpenOptions opens the store of storeURL:
 //
 //	""  or "sqlite:"          <dataDir>/portico.db (dataDir created 0700)
 //	"sqlite:PATH"             that SQLite file
 //	"postgres://…", "postgresql://…"  PostgreSQL
-func Open(ctx context.Context, storeURL, dataDir string, logger *slog.Logger) (store.Store, error) {
+func OpenOptions(ctx context.Context, storeURL, dataDir string, opt Options, logger *slog.Logger) (store.Store, error) {
 	switch {
 	case storeURL == "" || storeURL == "sqlite:":
 		if dataDir == "" {
@@ -33,7 +47,7 @@ func Open(ctx context.Context, storeURL, dataDir string, logger *slog.Logger) (s
 		if err := os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, fmt.Errorf("store: create data directory: %w", err)
 		}
-		return openSQLite(ctx, filepath.Join(dataDir, DefaultFile), logger)
+		return openSQLite(ctx, filepath.Join(dataDir, DefaultFile), opt, logger)
 	case strings.HasPrefix(storeURL, "sqlite:"):
 		path := strings.TrimPrefix(storeURL, "sqlite:")
 		path = strings.TrimPrefix(path, "//") // tolerate sqlite:///abs/path
@@ -42,9 +56,9 @@ func Open(ctx context.Context, storeURL, dataDir string, logger *slog.Logger) (s
 				return nil, fmt.Errorf("store: create directory of %s: %w", path, err)
 			}
 		}
-		return openSQLite(ctx, path, logger)
+		return openSQLite(ctx, path, opt, logger)
 	case strings.HasPrefix(storeURL, "postgres://"), strings.HasPrefix(storeURL, "postgresql://"):
-		s, err := postgres.Open(ctx, storeURL, logger)
+		s, err := postgres.OpenOptions(ctx, storeURL, postgres.Options{Keyring: opt.Keyring}, logger)
 		if err != nil {
 			return nil, err
 		}
@@ -54,8 +68,8 @@ func Open(ctx context.Context, storeURL, dataDir string, logger *slog.Logger) (s
 		model.ErrInvalid, redact(storeURL))
 }
 
-func openSQLite(ctx context.Context, path string, logger *slog.Logger) (store.Store, error) {
-	s, err := sqlite.Open(ctx, path, logger)
+func openSQLite(ctx context.Context, path string, opt Options, logger *slog.Logger) (store.Store, error) {
+	s, err := sqlite.OpenOptions(ctx, path, sqlite.Options{Keyring: opt.Keyring}, logger)
 	if err != nil {
 		return nil, err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store/migrate"
 	"github.com/portico-dev/portico/internal/store/sqlstore"
 )
@@ -41,9 +42,20 @@ const migrationLock = 0x706f727469636f
 // ("pkgseq" in ASCII), so that the packages' insert sequence is their commit order.
 const packageLock = 0x706b67736571
 
+// Options tune OpenOptions; the zero value stores secrets in clear.
+type Options struct {
+	// Keyring seals the secrets of component specs; nil stores them in clear.
+	Keyring *secret.Keyring
+}
+
 // Open connects to dsn, checks that the database answers, and migrates it.
 // An unreachable database is model.ErrUnavailable.
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) {
+	return OpenOptions(ctx, dsn, Options{}, logger)
+}
+
+// OpenOptions is Open with options.
+func OpenOptions(ctx context.Context, dsn string, opt Options, logger *slog.Logger) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -83,7 +95,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) 
 		}
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
-	return sqlstore.New(db, db, d, logger), nil
+	return sqlstore.New(db, db, d, logger, sqlstore.WithKeyring(opt.Keyring)), nil
 }
 
 // Dialect is PostgreSQL's: numbered placeholders, row locks that serialise

@@ -19,6 +19,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store/migrate"
 	"github.com/portico-dev/portico/internal/store/sqlstore"
 )
@@ -34,6 +35,8 @@ type Options struct {
 	// BusyTimeout is how long a statement waits for another process's lock
 	// before failing with model.ErrUnavailable (default 5s).
 	BusyTimeout time.Duration
+	// Keyring seals the secrets of component specs; nil stores them in clear.
+	Keyring *secret.Keyring
 }
 
 // Open opens (creating if needed) the database file at path and migrates it.
@@ -70,7 +73,7 @@ func OpenOptions(ctx context.Context, path string, opt Options, logger *slog.Log
 	}
 	reader.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)))
 	d := Dialect()
-	s := sqlstore.New(writer, reader, d, logger)
+	s := sqlstore.New(writer, reader, d, logger, sqlstore.WithKeyring(opt.Keyring))
 	ms, err := migrate.Load(migrations, "migrations")
 	if err == nil {
 		err = migrate.Run(ctx, writer, ms, migrate.Options{Bind: d.Bind}, logger)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store"
 )
 
@@ -85,11 +86,7 @@ func sortedIndexes(n int, compare func(i, j int) int) []int {
 // applyOne saves c unless its content equals the current revision, and sets
 // the store's fields on c.
 func applyOne(ctx context.Context, tx db, d *Dialect, c *model.Component, actor string, stamp time.Time) (store.ApplyResult, error) {
-	content, err := c.CanonicalJSON()
-	if err != nil {
-		return store.ApplyResult{}, fmt.Errorf("%w: encode: %v", model.ErrInvalid, err)
-	}
-	hash, err := c.ContentHash()
+	hash, err := contentHash(tx.k, c)
 	if err != nil {
 		return store.ApplyResult{}, fmt.Errorf("%w: hash: %v", model.ErrInvalid, err)
 	}
@@ -110,17 +107,29 @@ func applyOne(ctx context.Context, tx db, d *Dialect, c *model.Component, actor 
 	}
 	res := store.ApplyResult{Kind: c.Kind, Name: c.Name}
 	if rev > 0 && !deleted {
-		var curHash, by string
+		var curHash, curContent, by string
 		var at int64
-		if err := tx.queryRow(ctx, `SELECT hash, created_at, created_by FROM component_revisions
-			WHERE kind = ? AND name = ? AND revision = ?`, c.Kind, c.Name, rev).Scan(&curHash, &at, &by); err != nil {
+		if err := tx.queryRow(ctx, `SELECT hash, content, created_at, created_by FROM component_revisions
+			WHERE kind = ? AND name = ? AND revision = ?`, c.Kind, c.Name, rev).Scan(&curHash, &curContent, &at, &by); err != nil {
 			return store.ApplyResult{}, err
 		}
-		if curHash == hash {
-			c.Revision, c.Hash, c.CreatedAt, c.UpdatedAt, c.UpdatedBy = rev, hash, fromMicros(createdAt), fromMicros(at), by
-			res.Action, res.Revision, res.Hash = store.Unchanged, rev, hash
+		same := curHash == hash
+		if !same && tx.k != nil {
+			// Hashes made with an earlier key differ for equal secrets;
+			// equal clear content is still unchanged.
+			if same, err = sameContent(tx.k, c, curContent); err != nil {
+				return store.ApplyResult{}, err
+			}
+		}
+		if same {
+			c.Revision, c.Hash, c.CreatedAt, c.UpdatedAt, c.UpdatedBy = rev, curHash, fromMicros(createdAt), fromMicros(at), by
+			res.Action, res.Revision, res.Hash = store.Unchanged, rev, curHash
 			return res, nil
 		}
+	}
+	content, err := storedContent(tx.k, c)
+	if err != nil {
+		return store.ApplyResult{}, fmt.Errorf("%w: encode: %v", model.ErrInvalid, err)
 	}
 	res.Action = store.Updated
 	if rev == 0 {
@@ -158,8 +167,8 @@ func applyOne(ctx context.Context, tx db, d *Dialect, c *model.Component, actor 
 
 const componentColumns = `r.kind, r.name, r.revision, r.hash, r.content, c.created_at, r.created_at, r.created_by`
 
-// scanComponent reads componentColumns.
-func scanComponent(sc interface{ Scan(...any) error }) (*model.Component, error) {
+// scanComponent reads componentColumns, opening secrets with k.
+func scanComponent(sc interface{ Scan(...any) error }, k *secret.Keyring) (*model.Component, error) {
 	var (
 		kind, name, hash, content, by string
 		rev                           int
@@ -171,6 +180,9 @@ func scanComponent(sc interface{ Scan(...any) error }) (*model.Component, error)
 	var c model.Component
 	if err := json.Unmarshal([]byte(content), &c); err != nil {
 		return nil, fmt.Errorf("decode stored %s/%s revision %d: %w", kind, name, rev, err)
+	}
+	if err := openSecrets(k, &c); err != nil {
+		return nil, fmt.Errorf("revision %d: %w", rev, err)
 	}
 	c.Revision, c.Hash, c.CreatedAt, c.UpdatedAt, c.UpdatedBy = rev, hash, fromMicros(created), fromMicros(updated), by
 	return &c, nil
@@ -185,7 +197,7 @@ func (s *Store) GetComponent(ctx context.Context, ref model.Ref) (*model.Compone
 func getComponent(ctx context.Context, q db, ref model.Ref) (*model.Component, error) {
 	c, err := scanComponent(q.queryRow(ctx, `SELECT `+componentColumns+`
 		FROM components c JOIN component_revisions r ON r.kind = c.kind AND r.name = c.name AND r.revision = c.revision
-		WHERE c.kind = ? AND c.name = ? AND NOT c.deleted`, ref.Kind, ref.Name))
+		WHERE c.kind = ? AND c.name = ? AND NOT c.deleted`, ref.Kind, ref.Name), q.k)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("component %s", ref)
 	}
@@ -233,7 +245,7 @@ func queryComponents(ctx context.Context, q db, query string, args ...any) ([]*m
 	defer rows.Close()
 	var out []*model.Component
 	for rows.Next() {
-		c, err := scanComponent(rows)
+		c, err := scanComponent(rows, q.k)
 		if err != nil {
 			return nil, err
 		}
@@ -327,7 +339,7 @@ func (s *Store) ListRevisions(ctx context.Context, ref model.Ref, page store.Pag
 func (s *Store) GetRevision(ctx context.Context, ref model.Ref, revision int) (*model.Component, error) {
 	c, err := scanComponent(s.reader().queryRow(ctx, `SELECT `+componentColumns+`
 		FROM components c JOIN component_revisions r ON r.kind = c.kind AND r.name = c.name
-		WHERE c.kind = ? AND c.name = ? AND r.revision = ?`, ref.Kind, ref.Name, revision))
+		WHERE c.kind = ? AND c.name = ? AND r.revision = ?`, ref.Kind, ref.Name, revision), s.keys)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("component %s revision %d", ref, revision)
 	}

@@ -9,29 +9,38 @@ import (
 	"errors"
 	"log/slog"
 
+	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store"
 )
 
 // Store is the SQL implementation of store.Store.
 type Store struct {
-	w   *sql.DB // writes; SQLite: a single connection
-	r   *sql.DB // reads; may be w
-	d   *Dialect
-	log *slog.Logger
+	w    *sql.DB // writes; SQLite: a single connection
+	r    *sql.DB // reads; may be w
+	d    *Dialect
+	log  *slog.Logger
+	keys *secret.Keyring // seals spec secrets; nil keeps them in clear
 }
+
+// Option configures a Store.
+type Option func(*Store)
 
 var _ store.Store = (*Store)(nil)
 
 // New returns a store over writer and reader (which may be the same pool).
 // The store owns both and closes them on Close.
-func New(writer, reader *sql.DB, d *Dialect, logger *slog.Logger) *Store {
+func New(writer, reader *sql.DB, d *Dialect, logger *slog.Logger, opts ...Option) *Store {
 	if reader == nil {
 		reader = writer
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Store{w: writer, r: reader, d: d, log: logger}
+	s := &Store{w: writer, r: reader, d: d, log: logger}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Close implements store.Store.
@@ -61,6 +70,7 @@ type db struct {
 		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	}
 	d *Dialect
+	k *secret.Keyring
 }
 
 func (c db) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -86,7 +96,7 @@ func (s *Store) write(ctx context.Context, fn func(tx db) error) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(db{tx, s.d}); err != nil {
+	if err := fn(db{tx, s.d, s.keys}); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -99,11 +109,11 @@ func (s *Store) read(ctx context.Context, fn func(tx db) error) error {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to commit
-	if err := fn(db{tx, s.d}); err != nil {
+	if err := fn(db{tx, s.d, s.keys}); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
 // reader runs single statements outside a transaction.
-func (s *Store) reader() db { return db{s.r, s.d} }
+func (s *Store) reader() db { return db{s.r, s.d, s.keys} }

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RollbackSkipsDeletedPackages", testRollbackSkipsDeleted},
 		{"RollbackSlots", testRollbackSlots},
 		{"Snapshot", testSnapshot},
+		{"Secrets", testSecrets},
 		{"Pagination", testPagination},
 		{"Users", testUsers},
 		{"Tokens", testTokens},
