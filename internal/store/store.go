@@ -68,6 +68,7 @@ type Store interface {
 	Deployments
 	Users
 	Tokens
+	Executions
 }
 
 // Components are saved as immutable, numbered revisions.
@@ -191,4 +192,34 @@ type Tokens interface {
 	TouchToken(ctx context.Context, id string, at time.Time) error
 	// DeleteExpiredTokens removes tokens expired before now.
 	DeleteExpiredTokens(ctx context.Context, now time.Time) (int, error)
+}
+
+// ExecutionFilter narrows ListExecutions; zero fields match everything.
+// Since (inclusive) and Until (exclusive) bound StartedAt.
+type ExecutionFilter struct {
+	Environment string
+	Process     string
+	API         string
+	Status      string
+	Since       time.Time
+	Until       time.Time
+}
+
+// Executions are the records of process runs that runtimes report.
+type Executions interface {
+	// InsertExecutions saves a batch in one transaction. It is idempotent per
+	// id, so a batch sent again after a lost answer stores nothing twice; a
+	// record whose status is further along (ENQUEUED, then INPROCESS, then a
+	// terminal status) replaces the stored one, and a terminal record is never
+	// replaced. inserted counts the records that were added or replaced.
+	// Records are validated (model.ErrInvalid); StartedAt and EndedAt are kept
+	// at microsecond precision.
+	InsertExecutions(ctx context.Context, recs []*model.Execution) (inserted int, err error)
+	// GetExecution returns one record with its input and output documents.
+	GetExecution(ctx context.Context, id string) (*model.Execution, error)
+	// ListExecutions lists records newest first by (StartedAt, ID), without
+	// their input and output documents (GetExecution has them).
+	ListExecutions(ctx context.Context, f ExecutionFilter, page Page) ([]*model.Execution, string, error)
+	// DeleteExecutionsBefore deletes the records started before t (retention).
+	DeleteExecutionsBefore(ctx context.Context, t time.Time) (int, error)
 }

@@ -45,6 +45,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentMixed", testConcurrentMixed},
 		{"PackageOrderConcurrent", testPackageOrderConcurrent},
 		{"LastAdminRace", testLastAdminRace},
+		{"Executions", testExecutionsRoundTrip}, {"ExecutionsIdempotent", testExecutionsIdempotent},
+		{"ExecutionsStatusUpgrade", testExecutionsStatusUpgrade}, {"ExecutionsInvalid", testExecutionsInvalid},
+		{"ExecutionsFilters", testExecutionsFilters}, {"ExecutionsPagination", testExecutionsPagination},
+		{"ExecutionsRetention", testExecutionsRetention}, {"ExecutionsLargeBatch", testExecutionsLargeBatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
