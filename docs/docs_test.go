@@ -1,11 +1,15 @@
 // Package docs_test checks that every YAML example in the user documentation
 // is what Portico accepts: a ```yaml block must decode and validate with
-// manifest.Decode, and a ```yaml invalid block must be refused.
+// manifest.Decode, every Process in it must compile (jq, conditions, SQL
+// parameters) as a runtime compiles it, and a ```yaml invalid block must be
+// refused.
 package docs_test
 
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,7 +18,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/portico-dev/portico/internal/connector/httpc"
+	"github.com/portico-dev/portico/internal/connector/sqldb"
 	"github.com/portico-dev/portico/internal/manifest"
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/process"
 )
 
 // block is one fenced code block.
@@ -100,6 +108,7 @@ func openFence(line string) (fence, info string, ok bool) {
 
 func TestYAMLExamples(t *testing.T) {
 	t.Parallel()
+	res := newResources(t)
 	var files []string
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".md") {
@@ -125,6 +134,9 @@ func TestYAMLExamples(t *testing.T) {
 					}
 					if len(docs) == 0 {
 						t.Fatalf("example holds no document:\n%s", b.content)
+					}
+					if err := compileProcesses(docs, res); err != nil {
+						t.Fatalf("a process of the example does not compile:\n%v\n%s", err, b.content)
 					}
 				case "yaml invalid":
 					if err == nil {
@@ -173,5 +185,123 @@ func checkDocumentedError(t *testing.T, b block, err error) {
 	norm := func(s string) string { return fileRE.ReplaceAllString(s, "manifest: FILE") }
 	if norm(got) != norm(want) {
 		t.Errorf("documented error (line %d) differs from the real one:\n doc: %s\nreal: %s", b.next.line, want, got)
+	}
+}
+
+// resources is what documented processes compile against: every database
+// connection is one real SQLite file, every HTTP connection a client of a
+// closed port. Compiling prepares SQL but runs nothing.
+type resources struct {
+	db    *sqldb.DB
+	http  *httpc.Client
+	procs map[string]*process.Process // of the example being compiled
+}
+
+func newResources(t *testing.T) *resources {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), &model.DatabaseConnection{
+		Driver: "sqlite", DSN: model.Secret("file:" + filepath.Join(t.TempDir(), "docs.db")),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	cl, err := httpc.New(&model.HTTPConnection{BaseURL: "http://127.0.0.1:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &resources{db: db, http: cl}
+}
+
+// sqlConn adapts *sqldb.DB to process.SQL.
+type sqlConn struct{ db *sqldb.DB }
+
+func (c sqlConn) Prepare(sql string) (process.Statement, error) {
+	st, err := c.db.Prepare(sql)
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (r *resources) SQL(string) (process.SQL, error)   { return sqlConn{r.db}, nil }
+func (r *resources) HTTP(string) (process.HTTP, error) { return r.http, nil }
+
+// Process resolves a call: to a process of the same example, else to a
+// declared one, since an example may call a process shown elsewhere or not
+// at all; its call step compiles either way.
+func (r *resources) Process(name string) (*process.Process, error) {
+	if p, ok := r.procs[name]; ok {
+		return p, nil
+	}
+	return process.Declare(name), nil
+}
+
+// compileProcesses compiles every Process of one example, as a runtime
+// compiles a package: declared first, so that they may call each other.
+func compileProcesses(docs []manifest.Document, shared *resources) error {
+	res := &resources{db: shared.db, http: shared.http, procs: map[string]*process.Process{}}
+	specs := map[string]*model.ProcessSpec{}
+	for _, d := range docs {
+		if d.Component == nil {
+			continue
+		}
+		if spec, ok := d.Component.Spec.(*model.ProcessSpec); ok {
+			specs[d.Component.Name] = spec
+			res.procs[d.Component.Name] = process.Declare(d.Component.Name)
+		}
+	}
+	var errs []string
+	for name, spec := range specs {
+		if err := res.procs[name].Define(spec, res); err != nil {
+			errs = append(errs, err.Error())
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
+}
+
+// TestProcessCompileCatchesMistakes: an example that validates but would
+// not compile in a runtime fails the documentation tests.
+func TestProcessCompileCatchesMistakes(t *testing.T) {
+	t.Parallel()
+	res := newResources(t)
+	const doc = `
+kind: Process
+name: p
+spec:
+  steps:
+    - query:
+        connection: erp
+        sql: SELECT id FROM customers WHERE id = :id
+        params: {id: %s}
+    - map: {jq: '%s'}
+`
+	cases := []struct {
+		name, param, jq string
+		wantErr         string // "" when it must compile
+	}{
+		{"compiles", "'$props.param_id | tonumber'", "{id: .id}", ""},
+		{"jq syntax error in map", "'$props.param_id'", "{id: .id", "map"},
+		{"jq syntax error in a parameter", "'$props.param_id | '", ".", "params"},
+		{"unknown jq function", "'$props.param_id'", "nosuchfn(.)", "map"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			docs, err := manifest.Decode("x.yaml", []byte(fmt.Sprintf(doc, tc.param, tc.jq)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = compileProcesses(docs, res)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("does not compile: %v", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("error = %v, want one naming %q", err, tc.wantErr)
+			}
+		})
 	}
 }
