@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"reflect"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store"
 )
 
@@ -46,6 +48,9 @@ func (s *Server) apply(c *call) (*reply, error) {
 		return nil, err
 	}
 	ctx := c.r.Context()
+	if err := s.keepSecrets(ctx, comps, func(i int) string { return fmt.Sprintf("components[%d]", i) }); err != nil {
+		return nil, err
+	}
 	if req.DryRun {
 		res, err := s.planApply(ctx, comps, envs)
 		if err != nil {
@@ -123,7 +128,7 @@ func decodeApply(req applyRequest) ([]*model.Component, []*model.Environment, er
 func (s *Server) planApply(ctx context.Context, comps []*model.Component, envs []*model.Environment) ([]store.ApplyResult, error) {
 	results := []store.ApplyResult{}
 	for _, comp := range comps {
-		hash, err := comp.ContentHash()
+		hash, err := secret.ContentHash(s.keys, comp)
 		if err != nil {
 			return nil, fmt.Errorf("hash %s: %w", comp.Ref(), err)
 		}
@@ -143,8 +148,8 @@ func (s *Server) planApply(ctx context.Context, comps []*model.Component, envs [
 			}
 		case err != nil:
 			return nil, err
-		case cur.Hash == hash:
-			res.Action, res.Revision = store.Unchanged, cur.Revision
+		case cur.Hash == hash || sameContent(cur, comp):
+			res.Action, res.Revision, res.Hash = store.Unchanged, cur.Revision, cur.Hash
 		default:
 			res.Action, res.Revision = store.Updated, cur.Revision+1
 		}
@@ -166,4 +171,12 @@ func (s *Server) planApply(ctx context.Context, comps []*model.Component, envs [
 		results = append(results, res)
 	}
 	return results, nil
+}
+
+// sameContent reports whether two components have equal canonical content;
+// a store's hash made under an earlier key differs for equal secrets.
+func sameContent(a, b *model.Component) bool {
+	ja, errA := a.CanonicalJSON()
+	jb, errB := b.CanonicalJSON()
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
 }

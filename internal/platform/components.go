@@ -22,7 +22,7 @@ func (s *Server) listComponents(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return okList(readable(c.caller, items...), next)
+	return okList(redacted(items...), next)
 }
 
 func (s *Server) getComponent(c *call) (*reply, error) {
@@ -34,7 +34,7 @@ func (s *Server) getComponent(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(readable(c.caller, comp)[0])
+	return ok(redacted(comp)[0])
 }
 
 // putComponent applies one component; its kind and name must be the path's.
@@ -51,6 +51,9 @@ func (s *Server) putComponent(c *call) (*reply, error) {
 		return nil, model.Invalidf("", "the body is %s, the path names %s", comp.Ref(), ref)
 	}
 	if err := comp.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.keepSecrets(c.r.Context(), []*model.Component{&comp}, func(int) string { return "" }); err != nil {
 		return nil, err
 	}
 	res, err := s.store.ApplyComponents(c.r.Context(), []*model.Component{&comp}, c.caller.user.Username)
@@ -87,7 +90,7 @@ func (s *Server) listRevisions(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return okList(readable(c.caller, items...), next)
+	return okList(redacted(items...), next)
 }
 
 func (s *Server) getRevision(c *call) (*reply, error) {
@@ -103,22 +106,5 @@ func (s *Server) getRevision(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(readable(c.caller, comp)[0])
-}
-
-// readable returns comps as the caller may see them: callers who cannot
-// write components (viewers, operators) read every secret as "******";
-// those who can get the values, so that what they get applies back.
-// Snapshots do not pass through here: runtimes need the values.
-func readable(c *caller, comps ...*model.Component) []*model.Component {
-	if c.allows(model.PermWriteComponents) {
-		return comps
-	}
-	out := make([]*model.Component, len(comps))
-	for i, comp := range comps {
-		cp := *comp
-		cp.Spec = model.RedactSecrets(comp.Spec)
-		out[i] = &cp
-	}
-	return out
+	return ok(redacted(comp)[0])
 }

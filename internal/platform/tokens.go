@@ -122,6 +122,42 @@ func (s *Server) createNamedToken(ctx context.Context, cl *caller, req tokenRequ
 	return created(newTokenAnswer{Token: clear, ID: t.ID, Name: t.Name, Role: t.Role, ExpiresAt: t.ExpiresAt})
 }
 
+// IssueToken stores a new named token of username with role, in the
+// platform's own format, for callers inside the process (serve's runtime);
+// ttl 0 never expires. The clear value is returned this once.
+func (s *Server) IssueToken(ctx context.Context, username, name string, role model.Role, ttl time.Duration) (string, *model.Token, error) {
+	if !model.ValidName(name) {
+		return "", nil, model.Invalidf("name", "%q is not a valid token name", name)
+	}
+	if !role.Valid() {
+		return "", nil, model.Invalidf("role", "unknown role %q", role)
+	}
+	if ttl < 0 {
+		return "", nil, model.Invalidf("expiresIn", "%v is negative", ttl)
+	}
+	// Requests check the owner too; refusing here reports it where it happens.
+	u, err := s.store.GetUser(ctx, username)
+	if err != nil {
+		return "", nil, fmt.Errorf("token owner %q: %w", username, err)
+	}
+	if u.Disabled {
+		return "", nil, fmt.Errorf("%w: user %s is disabled", model.ErrForbidden, username)
+	}
+	if !u.Role.Covers(role) {
+		return "", nil, fmt.Errorf("%w: a %s cannot own a %s token", model.ErrForbidden, u.Role, role)
+	}
+	var exp *time.Time
+	if ttl > 0 {
+		t := s.now().Add(ttl)
+		exp = &t
+	}
+	t, clear, err := s.issue(ctx, username, name, role, false, exp)
+	if err != nil {
+		return "", nil, err
+	}
+	return clear, t, nil
+}
+
 // issue stores a new token and returns it with its clear value.
 func (s *Server) issue(ctx context.Context, username, name string, role model.Role, session bool, exp *time.Time) (*model.Token, string, error) {
 	id, err := uuid.NewV7()

@@ -45,21 +45,7 @@ func storedContent(k *secret.Keyring, c *model.Component) ([]byte, error) {
 
 // contentHash is c's content hash, secrets replaced by their digests.
 func contentHash(k *secret.Keyring, c *model.Component) (string, error) {
-	if k == nil {
-		return c.ContentHash()
-	}
-	spec, err := model.MapSecrets(c.Spec, func(_ string, s model.Secret) (model.Secret, error) {
-		if s == "" {
-			return s, nil
-		}
-		return model.Secret(k.Digest(s.Reveal())), nil
-	})
-	if err != nil {
-		return "", err
-	}
-	cp := *c
-	cp.Spec = spec
-	return cp.ContentHash()
+	return secret.ContentHash(k, c)
 }
 
 // openSecrets replaces the sealed secrets of a component read from the
