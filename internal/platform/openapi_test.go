@@ -27,7 +27,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 	if _, ok := doc.Components.SecuritySchemes["bearer"]; !ok {
 		t.Error("no bearer security scheme")
 	}
-	for _, name := range []string{"Component", "Package", "Environment", "Deployment", "Snapshot", "User", "Token", "Problem", "ApplyResult", "APISpec", "ProcessSpec", "Step"} {
+	for _, name := range []string{"Component", "Package", "Environment", "Deployment", "Snapshot", "User", "Token", "Problem", "ApplyResult", "APISpec", "ProcessSpec", "Step", "Execution", "ExecutionBatch"} {
 		if _, ok := doc.Components.Schemas[name]; !ok {
 			t.Errorf("components.schemas lacks %s", name)
 		}
@@ -88,6 +88,7 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"GET /environments", "POST /environments", "GET /environments/{env}", "PUT /environments/{env}",
 		"DELETE /environments/{env}", "GET /environments/{env}/snapshot",
 		"GET /deployments", "POST /deployments", "POST /deployments/rollback", "POST /deployments/undeploy",
+		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
 		"GET /health", "GET /version", "GET /openapi.json",
 	}

@@ -2,6 +2,7 @@ package platform
 
 import (
 	"encoding"
+	"encoding/json"
 	"reflect"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ var (
 	timeType      = reflect.TypeFor[time.Time]()
 	specType      = reflect.TypeFor[model.Spec]()
 	roleType      = reflect.TypeFor[model.Role]()
+	rawJSONType   = reflect.TypeFor[json.RawMessage]()
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 	specKinds     = []model.Spec{&model.ConnectionSpec{}, &model.ProcessSpec{}, &model.APISpec{}, &model.ProxySpec{}}
 )
@@ -44,6 +46,8 @@ func (g *schemas) of(t reflect.Type) map[string]any {
 			refs = append(refs, g.of(reflect.TypeOf(s)))
 		}
 		return map[string]any{"oneOf": refs, "description": "the spec of the component's kind"}
+	case t == rawJSONType:
+		return map[string]any{"description": "any JSON value"}
 	case t == roleType:
 		return map[string]any{"type": "string", "enum": []string{"admin", "publisher", "operator", "viewer", "runtime"}}
 	case t.Implements(textMarshaler) || reflect.PointerTo(t).Implements(textMarshaler):
