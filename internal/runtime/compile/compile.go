@@ -31,6 +31,14 @@ type Options struct {
 	// TokenKey signs paging tokens; a random key drawn by New when empty,
 	// so tokens survive snapshot swaps but not a restart.
 	TokenKey []byte
+	// Recorder receives the executions of every endpoint (none when nil);
+	// records carry the snapshot's environment and RuntimeID.
+	Recorder endpoint.Recorder
+	// RuntimeID names this runtime instance in the records.
+	RuntimeID string
+	// RecordLimitBytes caps the documents copied into a record, each way
+	// (endpoint.DefaultRecordLimit when zero).
+	RecordLimitBytes int
 }
 
 // Compiler implements runtime.Compiler for REST APIs and services
@@ -73,7 +81,11 @@ func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime
 }
 
 func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease) (http.Handler, error) {
-	eopts := endpoint.Options{MaxBodyBytes: c.opts.MaxBodyBytes, TokenKey: c.opts.TokenKey, Logger: c.log}
+	eopts := endpoint.Options{
+		MaxBodyBytes: c.opts.MaxBodyBytes, TokenKey: c.opts.TokenKey, Logger: c.log,
+		Recorder: c.opts.Recorder, Environment: snap.Environment, RuntimeID: c.opts.RuntimeID,
+		RecordLimitBytes: c.opts.RecordLimitBytes,
+	}
 	var apis []*rest.API
 	operations := map[string]endpoint.RunnerWithSpec{}
 	for i := range snap.Deployments {
@@ -85,7 +97,9 @@ func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease
 		root := pkg.root
 		switch spec := root.Spec.(type) {
 		case *model.APISpec:
-			api, err := rest.Compile(spec, pkg.procs, withPrefix(eopts, rest.DefaultPrefix))
+			aopts := withPrefix(eopts, rest.DefaultPrefix)
+			aopts.API, aopts.APIVersion = root.Name, spec.Version
+			api, err := rest.Compile(spec, pkg.procs, aopts)
 			if err != nil {
 				return nil, fmt.Errorf("%s@%s: %w", d.Package.Component, d.Package.Version, err)
 			}
@@ -156,7 +170,7 @@ func (c *Compiler) compilePackage(ctx context.Context, d *model.SnapshotDeployme
 			errs = append(errs, fmt.Errorf("process %s: %w", name, err))
 			continue
 		}
-		out.procs[name] = endpoint.RunnerWithSpec{Runner: p, Spec: spec}
+		out.procs[name] = endpoint.RunnerWithSpec{Runner: p, Spec: spec, Name: name}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
