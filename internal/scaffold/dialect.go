@@ -45,3 +45,28 @@ func (d sqlDialect) value(c *Column, p string) string {
 	}
 	return "CAST(:" + p + " AS BLOB)" // the jq parameter already decoded it
 }
+
+// isNull tests whether parameter p is NULL. PostgreSQL must learn the
+// parameter's type at its first use, or it deduces text there and then
+// refuses the comparison with the column.
+func (d sqlDialect) isNull(c *Column, p string) string {
+	if d.name != "postgres" {
+		return ":" + p + " IS NULL"
+	}
+	t := "text"
+	switch c.Type {
+	case TypeInteger:
+		t = "bigint"
+	case TypeNumber:
+		t = "numeric"
+	case TypeBoolean:
+		t = "boolean"
+	case TypeDate:
+		t = "date"
+	case TypeDateTime:
+		t = "timestamptz"
+	case TypeUUID:
+		t = "uuid"
+	}
+	return "CAST(:" + p + " AS " + t + ") IS NULL"
+}

@@ -48,7 +48,7 @@ func (g *tableGen) list() {
 		}
 		query = append(query, model.QueryParam{Name: name, Type: queryType(c.Type), Description: "only rows whose " + c.Name + " equals this"})
 		params["f_"+id] = "$props.query_" + name
-		where = append(where, "(:f_"+id+" IS NULL OR "+g.d.quote(c.Name)+" = :f_"+id+")")
+		where = append(where, "("+g.d.isNull(c, "f_"+id)+" OR "+g.d.quote(c.Name)+" = :f_"+id+")")
 		if re, what := typePattern(c.Type); re != "" && queryType(c.Type) == "string" {
 			checks = append(checks, model.Step{Name: "check-" + strings.ReplaceAll(name, "_", "-"), Decide: &model.DecideStep{
 				If:   fmt.Sprintf("props.query_%s != nil && !(props.query_%s matches %s)", name, name, strconv.Quote(re)),

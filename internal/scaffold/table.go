@@ -25,8 +25,8 @@ type Table struct {
 
 // Column is one column of a table.
 type Column struct {
-	Name     string
-	SQLType  string // as the catalog spells it, e.g. "varchar(200)", "INTEGER"
+	Name    string
+	SQLType string // as the catalog spells it, e.g. "varchar(200)", "INTEGER"
 	// Type is the JSON shape of the values (MapType of SQLType).
 	Type     JSONType
 	Nullable bool
