@@ -39,6 +39,11 @@ type Config struct {
 	PollInterval time.Duration
 	// SweepInterval is how often expired tokens are deleted (default 10m).
 	SweepInterval time.Duration
+	// ExecutionRetention is how long execution records are kept (default 7 days).
+	ExecutionRetention time.Duration
+	// RetentionInterval is how often records older than ExecutionRetention
+	// are deleted (default 1h).
+	RetentionInterval time.Duration
 	// Keyring is the store's secret keyring; dry-run applies hash secrets
 	// with it as the store does (nil: the store keeps secrets in clear).
 	Keyring *secret.Keyring
@@ -50,6 +55,9 @@ const (
 	DefaultSessionTTL    = 12 * time.Hour
 	DefaultPollInterval  = 2 * time.Second
 	DefaultSweepInterval = 10 * time.Minute
+
+	DefaultExecutionRetention = 7 * 24 * time.Hour
+	DefaultRetentionInterval  = time.Hour
 )
 
 // Server serves the platform API. Create it with New and stop its background
@@ -77,7 +85,8 @@ type Server struct {
 	wg        sync.WaitGroup
 }
 
-// New builds a Server and starts its expired-token sweeper.
+// New builds a Server and starts its sweepers of expired tokens and old
+// execution records.
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("platform: Config.Store is required")
@@ -136,8 +145,16 @@ func New(cfg Config) (*Server, error) {
 	if s.openapi, err = buildOpenAPI(s.routes, s.version); err != nil {
 		return nil, fmt.Errorf("platform: openapi: %w", err)
 	}
-	s.wg.Add(1)
+	keep, every := cfg.ExecutionRetention, cfg.RetentionInterval
+	if keep <= 0 {
+		keep = DefaultExecutionRetention
+	}
+	if every <= 0 {
+		every = DefaultRetentionInterval
+	}
+	s.wg.Add(2)
 	go s.sweepLoop(sweep)
+	go s.retentionLoop(keep, every)
 	return s, nil
 }
 
