@@ -23,6 +23,7 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 	root.AddCommand(
 		newServeCommand(e),
 		newQuickstartCommand(e),
+		newGenCommand(e),
 		newRuntimeCommand(e),
 		newLoginCommand(e),
 		newLogoutCommand(e),
@@ -34,6 +35,7 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newUndeployCommand(e),
 		newRollbackCommand(e),
 		newDeploymentsCommand(e),
+		newExecutionsCommand(e),
 		newEnvCommand(e),
 		newTokenCommand(e),
 		newUsersCommand(e),

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/internal/manifest"
+)
+
+func TestGenDB(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "erp.db")
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{
+		`CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`,
+		`CREATE TABLE log (line TEXT)`,
+	} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	base := []string{"gen", "db", "--connection", "erp", "--api", "erp", "--base", "erp", "--version", "v1", "--driver", "sqlite", "--dsn", path}
+
+	t.Run("stdout", func(t *testing.T) {
+		t.Parallel()
+		code, out, errOut := run(t, "", append(base, "--all")...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		docs, err := manifest.Decode("out.yaml", []byte(out))
+		if err != nil {
+			t.Fatalf("output does not decode: %v\n%s", err, out)
+		}
+		// 7 processes for customers, 1 for log, the API.
+		if len(docs) != 9 || docs[8].Name() != "erp" {
+			t.Errorf("%d documents, last %q", len(docs), docs[len(docs)-1].Name())
+		}
+		if !strings.Contains(errOut, "warning: table log has no primary key") {
+			t.Errorf("stderr = %q, want the warning", errOut)
+		}
+	})
+	t.Run("files", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		code, out, errOut := run(t, "", append(base, "--tables", "customers", "-o", dir)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "process-getCustomer.yaml"))
+		if err != nil || !strings.Contains(string(b), `WHERE "id" = :k_id`) {
+			t.Errorf("getCustomer file: %v\n%s\nstdout: %s", err, b, out)
+		}
+	})
+	bad := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no table choice", base, "--tables or --all"},
+		{"both", append(base, "--all", "--tables", "customers"), "--tables or --all"},
+		{"soap", append(base, "--all", "--soap"), "not available yet"},
+		{"odata", append(base, "--all", "--odata"), "not available yet"},
+		{"unknown table", append(base, "--tables", "nope"), `table "nope" does not exist`},
+		{"missing api", []string{"gen", "db", "--connection", "erp", "--all"}, "--api is required"},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, _, errOut := run(t, "", tc.args...)
+			if code == 0 || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want an error containing %q", code, errOut, tc.want)
+			}
+		})
+	}
+}
