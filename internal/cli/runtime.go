@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strconv"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -73,7 +76,14 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	if err != nil {
 		return usagef("--control-plane: %v", err)
 	}
-	comp, err := compile.New(compile.Options{Logger: logger})
+	rec, err := runtime.NewRecorder(runtime.RecorderConfig{Sink: runtime.NewControlPlaneSink(cl), Logger: logger})
+	if err != nil {
+		return err
+	}
+	// Deferred first, so it runs last: once the runtime has drained, the
+	// records of its last requests are still sent.
+	defer closeRecorder(rec, logger)
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: runtimeInstanceID()})
 	if err != nil {
 		return err
 	}
@@ -101,4 +111,27 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	}
 	fmt.Fprintln(w, "Portico runtime stopped")
 	return nil
+}
+
+// recorderCloseTimeout bounds the sending of the last execution records at
+// shutdown, when the control plane may be down.
+const recorderCloseTimeout = 10 * time.Second
+
+// closeRecorder sends what the recorder still holds, for a bounded time.
+func closeRecorder(rec *runtime.Recorder, logger *slog.Logger) {
+	ctx, cancel := context.WithTimeout(context.Background(), recorderCloseTimeout)
+	defer cancel()
+	if err := rec.Close(ctx); err != nil {
+		logger.Warn("execution records were lost at shutdown", "err", err)
+	}
+}
+
+// runtimeInstanceID names this runtime process in execution records: the
+// host and the process id, unique among the runtimes running at once.
+func runtimeInstanceID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	return host + "/" + strconv.Itoa(os.Getpid())
 }

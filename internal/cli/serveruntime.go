@@ -42,6 +42,8 @@ const (
 type embeddedRuntime struct {
 	rt    *runtime.Runtime
 	comp  *compile.Compiler
+	rec   *runtime.Recorder
+	log   *slog.Logger
 	token *selfToken
 	done  chan error // Run's result
 }
@@ -59,8 +61,14 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
-	comp, err := compile.New(compile.Options{Logger: logger})
+	rec, err := runtime.NewRecorder(runtime.RecorderConfig{Sink: storeSink{st}, Logger: logger})
 	if err != nil {
+		tok.revoke()
+		return nil, err
+	}
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: runtimeInstanceID()})
+	if err != nil {
+		closeRecorder(rec, logger)
 		tok.revoke()
 		return nil, err
 	}
@@ -74,21 +82,43 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		ShutdownTimeout: shutdownTimeout,
 	})
 	if err != nil {
+		closeRecorder(rec, logger)
 		tok.revoke()
 		comp.Close()
 		return nil, err
 	}
-	er := &embeddedRuntime{rt: rt, comp: comp, token: tok, done: make(chan error, 1)}
+	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
 }
 
-// wait waits for the runtime to stop (ctx cancelled) and revokes its token.
+// wait waits for the runtime to stop (ctx cancelled), stores the records of
+// its last requests and revokes its token.
 func (er *embeddedRuntime) wait() error {
 	err := <-er.done
+	closeRecorder(er.rec, er.log)
 	er.comp.Close()
 	er.token.revoke()
+	return err
+}
+
+// storeSink writes the embedded runtime's execution records to the store
+// directly, validated as the platform validates them. It is the exception to
+// "over the platform API only", like the runtime's token: serve shuts its
+// control-plane listener down while the runtime drains, so records sent over
+// loopback at that moment would be lost, whereas the store stays open until
+// the runtime has stopped.
+type storeSink struct{ st store.Store }
+
+// SendExecutions implements runtime.ExecutionSink.
+func (s storeSink) SendExecutions(ctx context.Context, recs []*model.Execution) error {
+	for _, r := range recs {
+		if err := r.Validate(); err != nil {
+			return fmt.Errorf("execution %s: %w", r.ID, err)
+		}
+	}
+	_, err := s.st.InsertExecutions(ctx, recs)
 	return err
 }
 
