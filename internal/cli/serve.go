@@ -14,6 +14,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/platform"
+	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store"
 	"github.com/portico-dev/portico/internal/store/dial"
 )
@@ -70,7 +71,11 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 		return fmt.Errorf("listen on %s (--gateway-listen / PORTICO_GATEWAY_LISTEN): %w", cfg.gatewayListen, err)
 	}
 	defer gln.Close()
-	st, err := openStore(ctx, cfg, logger)
+	keys, err := cfg.keyring()
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, keys, logger)
 	if err != nil {
 		return err
 	}
@@ -82,7 +87,7 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 	}()
 
 	info := buildInfo()
-	p, err := platform.New(platform.Config{Store: st, Logger: logger, Version: info.Version, Commit: info.Commit})
+	p, err := platform.New(platform.Config{Store: st, Logger: logger, Version: info.Version, Commit: info.Commit, Keyring: keys})
 	if err != nil {
 		return fmt.Errorf("start the platform API: %w", err)
 	}
@@ -168,7 +173,7 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 
 // openStore opens (and migrates) the store, failing fast and clearly when it
 // cannot be reached.
-func openStore(ctx context.Context, cfg *serveConfig, logger *slog.Logger) (store.Store, error) {
+func openStore(ctx context.Context, cfg *serveConfig, keys *secret.Keyring, logger *slog.Logger) (store.Store, error) {
 	if cfg.isSQLite() {
 		if err := os.MkdirAll(cfg.data, 0o700); err != nil {
 			return nil, fmt.Errorf("create the data directory %s (--data / PORTICO_DATA): %w", cfg.data, err)
@@ -176,7 +181,7 @@ func openStore(ctx context.Context, cfg *serveConfig, logger *slog.Logger) (stor
 	}
 	octx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
-	st, err := dial.Open(octx, cfg.store, cfg.data, logger)
+	st, err := dial.OpenOptions(octx, cfg.store, cfg.data, dial.Options{Keyring: keys}, logger)
 	if err != nil {
 		return nil, fmt.Errorf("open the store %s (--store / PORTICO_STORE): %w", cfg.storeLabel(), err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/portico-dev/portico/internal/secret"
 )
 
 // serveConfig is what serve and quickstart are started with.
@@ -18,12 +20,16 @@ type serveConfig struct {
 	redis         string // shared counters of the runtimes; not used yet
 	adminPassword string // from PORTICO_ADMIN_PASSWORD only, never a flag (argv is visible to all)
 	logLevel      string
+	secretEnv     map[string]string // PORTICO_SECRET_KEY(_OLD), env only like the admin password
 }
 
 // addServeFlags registers the flags of serve and quickstart; each defaults
 // to its environment variable, then to the documented default.
 func addServeFlags(cmd *cobra.Command, e *env) *serveConfig {
-	c := &serveConfig{adminPassword: e.getenv("PORTICO_ADMIN_PASSWORD")}
+	c := &serveConfig{adminPassword: e.getenv("PORTICO_ADMIN_PASSWORD"), secretEnv: map[string]string{
+		secret.EnvKey:     e.getenv(secret.EnvKey),
+		secret.EnvOldKeys: e.getenv(secret.EnvOldKeys),
+	}}
 	f := cmd.Flags()
 	f.StringVar(&c.listen, "listen", envOr(e, "PORTICO_LISTEN", "127.0.0.1:8080"), "address of the platform API (env PORTICO_LISTEN; port 0 picks a free one)")
 	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory: SQLite store, runtime cache (env PORTICO_DATA)")
@@ -39,6 +45,16 @@ func envOr(e *env, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// keyring loads the key that seals secrets in the store: PORTICO_SECRET_KEY,
+// or the key file in the data directory, created on first start.
+func (c *serveConfig) keyring() (*secret.Keyring, error) {
+	k, err := secret.Load(c.data, func(name string) string { return c.secretEnv[name] })
+	if err != nil {
+		return nil, fmt.Errorf("secret key (%s, or %s in --data): %w", secret.EnvKey, secret.KeyFile, err)
+	}
+	return k, nil
 }
 
 // level reads --log-level.
