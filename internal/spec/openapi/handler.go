@@ -63,6 +63,23 @@ func NewHandler(doc *Document, prefix, publicURL string) (*Handler, error) {
 	}, nil
 }
 
+// New generates the document of in and returns a handler serving it for
+// the API at prefix: what the runtime calls once per compiled API.
+func New(in Input, prefix, publicURL string) (*Handler, error) {
+	gen, err := Generate(in)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := NewDocument(gen)
+	if err != nil {
+		return nil, err
+	}
+	return NewHandler(doc, prefix, publicURL)
+}
+
+// Document is the rendered document the handler serves.
+func (h *Handler) Document() *Document { return h.doc }
+
 // Patterns are the http.ServeMux patterns the handler answers, to register
 // beside the API's endpoints.
 func (h *Handler) Patterns() []string {

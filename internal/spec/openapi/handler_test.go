@@ -23,11 +23,10 @@ const testPrefix = "/ws/rest/erp/v1"
 // mounts it: the handler's patterns on a ServeMux.
 func newTestServer(t *testing.T, publicURL string) *httptest.Server {
 	t.Helper()
-	d, err := NewDocument(representative(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := NewHandler(d, testPrefix, publicURL)
+	f := loadFixture(t, "representative.yaml")
+	h, err := New(Input{API: &f.API, APIName: "erp", Processes: f.Processes, Security: []SecurityScheme{
+		{Kind: SecurityAPIKey}, {Kind: SecurityBearer}, {Kind: SecurityBasic}, {Kind: SecurityMutualTLS, Name: "clientCert"},
+	}}, testPrefix, publicURL)
 	if err != nil {
 		t.Fatal(err)
 	}
