@@ -36,7 +36,6 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newRollbackCommand(e),
 		newDeploymentsCommand(e),
 		newExecutionsCommand(e),
-		newExecutionsCommand(e),
 		newEnvCommand(e),
 		newTokenCommand(e),
 		newUsersCommand(e),
