@@ -3,6 +3,7 @@ package rest
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,9 @@ type API struct {
 	mux  *http.ServeMux // METHOD root+path → endpoint; root/ → fallback
 	// shapes knows every path regardless of method, to tell 405 from 404.
 	shapes *http.ServeMux
+	// extra serves what the API publishes about itself (its OpenAPI
+	// document and docs page); nil when nothing is mounted.
+	extra *http.ServeMux
 }
 
 // Compile compiles every endpoint of api. procs maps process names to
@@ -91,8 +95,40 @@ func Compile(api *model.APISpec, procs map[string]RunnerWithSpec, opts Options) 
 // Root is the path the API answers below ("/ws/rest/{base}/{version}").
 func (a *API) Root() string { return a.root }
 
+// Mount serves h at patterns ("GET /ws/rest/erp/v1/openapi.json") beside
+// the endpoints, for documents that describe the API rather than run a
+// process. It must be called before the API serves; a pattern an endpoint
+// already serves is left to the endpoint and reported.
+func (a *API) Mount(patterns []string, h http.Handler) error {
+	if a.extra == nil {
+		a.extra = http.NewServeMux()
+	}
+	var shadowed []string
+	for _, p := range patterns {
+		method, path, _ := strings.Cut(p, " ")
+		probe := &http.Request{Method: method, URL: &url.URL{Path: strings.TrimSuffix(strings.ReplaceAll(path, "{$}", ""), "{file}")}, Host: "x"}
+		if _, pattern := a.mux.Handler(probe); pattern != "" && pattern != a.root+"/" && pattern != a.root {
+			shadowed = append(shadowed, p)
+			continue
+		}
+		if err := handle(a.extra, p, h); err != nil {
+			return fmt.Errorf("rest: %w", err)
+		}
+	}
+	if len(shadowed) > 0 {
+		return fmt.Errorf("rest: endpoints of the API already serve %s", strings.Join(shadowed, ", "))
+	}
+	return nil
+}
+
 // ServeHTTP routes a request below Root to its endpoint.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if a.extra != nil {
+		if h, pattern := a.extra.Handler(r); pattern != "" {
+			h.ServeHTTP(w, r)
+			return
+		}
+	}
 	endpoint.EnsureExecutionID(w)
 	a.mux.ServeHTTP(w, r)
 }

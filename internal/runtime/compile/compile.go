@@ -21,6 +21,7 @@ import (
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/process"
 	"github.com/portico-dev/portico/internal/runtime"
+	"github.com/portico-dev/portico/internal/spec/openapi"
 )
 
 // Options tune the compiler.
@@ -103,6 +104,7 @@ func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease
 			if err != nil {
 				return nil, fmt.Errorf("%s@%s: %w", d.Package.Component, d.Package.Version, err)
 			}
+			c.mountContract(api, root.Name, spec, pkg, snap.Spec.PublicURL)
 			apis = append(apis, api)
 		case *model.ProcessSpec:
 			// Services enablement: processes deployed on their own answer
@@ -127,6 +129,23 @@ func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease
 		problem.Write(w, r, p)
 	})
 	return mux, nil
+}
+
+// mountContract serves the API's OpenAPI document and docs page beside its
+// endpoints. A contract that cannot be generated is logged and left out:
+// the endpoints themselves still serve.
+func (c *Compiler) mountContract(api *rest.API, name string, spec *model.APISpec, pkg *compiledPackage, publicURL string) {
+	procs := make(map[string]*model.ProcessSpec, len(pkg.procs))
+	for n, p := range pkg.procs {
+		procs[n] = p.Spec
+	}
+	h, err := openapi.New(openapi.Input{API: spec, APIName: name, Processes: procs}, api.Root(), publicURL)
+	if err == nil {
+		err = api.Mount(h.Patterns(), h)
+	}
+	if err != nil {
+		c.log.Warn("the API's OpenAPI document is not served", "api", name, "version", spec.Version, "err", err)
+	}
 }
 
 func withPrefix(o endpoint.Options, prefix string) endpoint.Options {

@@ -213,3 +213,53 @@ spec:
 		t.Fatalf("got %d %v (%v)", resp.StatusCode, got, err)
 	}
 }
+
+func TestCompiledAPIServesItsOpenAPIDocument(t *testing.T) {
+	t.Parallel()
+	c, err := compile.New(compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	snap := snapshotOf(t, 3, model.Ref{Kind: model.KindAPI, Name: "erp"}, fmt.Sprintf(erpYAML, seedDB(t)))
+	compiled, err := c.Compile(context.Background(), snap, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer compiled.Close()
+	srv := httptest.NewServer(compiled.Handler())
+	defer srv.Close()
+	for path, want := range map[string]string{
+		"/ws/rest/erp/v1/openapi.json": `"openapi": "3.1.0"`,
+		"/ws/rest/erp/v1/openapi.yaml": "openapi: 3.1.0",
+		"/ws/rest/erp/v1/docs":         "<html",
+	} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(b), want) {
+			t.Errorf("GET %s = %d, want 200 containing %q; body starts %.200s", path, resp.StatusCode, want, b)
+		}
+	}
+	resp, err := http.Get(srv.URL + "/ws/rest/erp/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var doc struct {
+		Servers []struct{ URL string } `json:"servers"`
+		Paths   map[string]any         `json:"paths"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != srv.URL+"/ws/rest/erp/v1" {
+		t.Errorf("servers = %+v, want the request's address", doc.Servers)
+	}
+	if _, ok := doc.Paths["/customers/{id}"]; !ok {
+		t.Errorf("paths = %v, want /customers/{id}", doc.Paths)
+	}
+}
