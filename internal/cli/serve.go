@@ -115,7 +115,7 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 
 	rtCtx, stopRuntime := context.WithCancel(ctx)
 	defer stopRuntime()
-	rt, rtErr := startRuntime(rtCtx, cfg, logger, st, ln.Addr(), gln)
+	rt, rtErr := startRuntime(rtCtx, cfg, logger, st, p, ln.Addr(), gln)
 	runtimeLine := ""
 	if rtErr == nil {
 		runtimeLine = fmt.Sprintf("runtime (environment %s) listening on http://%s", serveEnvironment, rt.rt.Addr())

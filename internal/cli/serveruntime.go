@@ -2,10 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,8 +9,6 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/portico-dev/portico/internal/client"
 	"github.com/portico-dev/portico/internal/model"
@@ -50,8 +44,8 @@ type embeddedRuntime struct {
 
 // startRuntime starts the runtime of environment dev on gln, polling the
 // control plane that listens on cpAddr.
-func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st store.Store, cpAddr net.Addr, gln net.Listener) (*embeddedRuntime, error) {
-	tok, err := newSelfToken(ctx, st, logger)
+func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st store.Store, issuer tokenIssuer, cpAddr net.Addr, gln net.Listener) (*embeddedRuntime, error) {
+	tok, err := newSelfToken(ctx, st, issuer, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -149,26 +143,31 @@ func (b *bearerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return b.base.RoundTrip(r)
 }
 
-// selfToken is the runtime-role token of serve's own runtime, written to the
-// store directly: serve owns the store, and no password is at hand to ask the
-// platform API for one.
+// selfToken is the runtime-role token of serve's own runtime, issued by the
+// platform in-process: no password is at hand to ask the platform API for one.
 type selfToken struct {
 	st      store.Store
+	issuer  tokenIssuer
 	log     *slog.Logger
 	owner   string
 	current atomic.Pointer[issuedToken]
+}
+
+// tokenIssuer makes tokens in the platform's format (*platform.Server).
+type tokenIssuer interface {
+	IssueToken(ctx context.Context, username, name string, role model.Role, ttl time.Duration) (string, *model.Token, error)
 }
 
 type issuedToken struct {
 	id, clear string
 }
 
-func newSelfToken(ctx context.Context, st store.Store, logger *slog.Logger) (*selfToken, error) {
+func newSelfToken(ctx context.Context, st store.Store, issuer tokenIssuer, logger *slog.Logger) (*selfToken, error) {
 	owner, err := tokenOwner(ctx, st)
 	if err != nil {
 		return nil, err
 	}
-	t := &selfToken{st: st, log: logger, owner: owner}
+	t := &selfToken{st: st, issuer: issuer, log: logger, owner: owner}
 	it, err := t.issue(ctx)
 	if err != nil {
 		return nil, err
@@ -213,28 +212,13 @@ func tokenOwner(ctx context.Context, st store.Store) (string, error) {
 	return "", errors.New("no enabled admin or operator user can own the runtime's token")
 }
 
-// issue stores a new token. Its value and hash are made as the platform
-// makes them (internal/platform/auth.go): "ptc_" and 32 random bytes, stored
-// as the hex SHA-256 of the clear value.
+// issue has the platform store a new runtime-role token in its own format.
 func (t *selfToken) issue(ctx context.Context) (*issuedToken, error) {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return nil, err
-	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // never fails since Go 1.24
-	clear := "ptc_" + base64.RawURLEncoding.EncodeToString(b)
-	sum := sha256.Sum256([]byte(clear))
-	now := time.Now()
-	exp := now.Add(selfTokenTTL)
-	err = t.st.CreateToken(ctx, &model.Token{
-		ID: id.String(), Name: selfTokenName, Username: t.owner, Role: model.RoleRuntime,
-		Hash: hex.EncodeToString(sum[:]), ExpiresAt: &exp, CreatedAt: now,
-	})
+	clear, tok, err := t.issuer.IssueToken(ctx, t.owner, selfTokenName, model.RoleRuntime, selfTokenTTL)
 	if err != nil {
 		return nil, fmt.Errorf("create the runtime's token: %w", err)
 	}
-	return &issuedToken{id: id.String(), clear: clear}, nil
+	return &issuedToken{id: tok.ID, clear: clear}, nil
 }
 
 // value is the token to send now.

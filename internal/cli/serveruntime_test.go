@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/platform"
 	"github.com/portico-dev/portico/internal/store"
 	"github.com/portico-dev/portico/internal/store/dial"
 )
@@ -86,7 +87,12 @@ func TestSelfTokenIsARuntimeTokenThatRenewsAndRevokes(t *testing.T) {
 	if err := st.CreateUser(ctx, &model.User{Username: "admin", Role: model.RoleAdmin, PasswordHash: "x"}); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := newSelfToken(ctx, st, slog.New(slog.DiscardHandler))
+	p, err := platform.New(platform.Config{Store: st, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	tok, err := newSelfToken(ctx, st, p, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

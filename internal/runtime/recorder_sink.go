@@ -22,13 +22,45 @@ func NewControlPlaneSink(c *client.Client) *ControlPlaneSink {
 	return &ControlPlaneSink{client: c}
 }
 
-// SendExecutions sends one batch; records the control plane already holds
-// count for nothing, so a batch sent again after a lost answer is harmless.
+// maxRequestBytes keeps each request under the platform API's body limit
+// (4 MiB by default) with room for the records' other fields.
+const maxRequestBytes = 2 << 20
+
+// recordOverhead is a generous estimate of a record's fields besides its
+// documents, as JSON.
+const recordOverhead = 1 << 10
+
+// SendExecutions sends one batch, in as many requests as the platform API's
+// body limit needs; records the control plane already holds count for
+// nothing, so a batch sent again after a lost answer is harmless.
 func (s *ControlPlaneSink) SendExecutions(ctx context.Context, recs []*model.Execution) error {
-	items := make([]model.Execution, len(recs))
-	for i, r := range recs {
-		items[i] = *r
+	for _, chunk := range chunkBySize(recs, maxRequestBytes) {
+		items := make([]model.Execution, len(chunk))
+		for i, r := range chunk {
+			items[i] = *r
+		}
+		if _, err := s.client.ReportExecutions(ctx, items); err != nil {
+			return err
+		}
 	}
-	_, err := s.client.ReportExecutions(ctx, items)
-	return err
+	return nil
+}
+
+// chunkBySize splits recs into runs whose documents stay under limit bytes;
+// a record bigger than limit travels alone.
+func chunkBySize(recs []*model.Execution, limit int) [][]*model.Execution {
+	var chunks [][]*model.Execution
+	start, size := 0, 0
+	for i, r := range recs {
+		n := len(r.Input) + len(r.Output) + recordOverhead
+		if i > start && size+n > limit {
+			chunks = append(chunks, recs[start:i])
+			start, size = i, 0
+		}
+		size += n
+	}
+	if start < len(recs) {
+		chunks = append(chunks, recs[start:])
+	}
+	return chunks
 }
