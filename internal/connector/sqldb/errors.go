@@ -21,14 +21,16 @@ var ErrTooManyRows = errors.New("too many rows")
 // clients: it never holds SQL text, argument values or credentials. The
 // statement and the driver's own message go to logs only, through
 // LogValue. errors.Is matches the model sentinel it was classified as
-// (ErrUnavailable, ErrConflict, ErrInvalid) and the driver's error.
+// (ErrUnavailable, ErrConflict, ErrInvalid) and the driver's error. A
+// constraint violation also says which constraint (ConstraintError).
 type Error struct {
-	kind   error // model sentinel, or nil for a plain failure
-	msg    string
-	driver string
-	sql    string
-	detail string // the driver's message, password removed
-	cause  error
+	kind      error // model sentinel, or nil for a plain failure
+	violation *violation
+	msg       string
+	driver    string
+	sql       string
+	detail    string // the driver's message, password removed
+	cause     error
 }
 
 // Error returns the safe message.
@@ -60,8 +62,9 @@ func (e *Error) LogValue() slog.Value {
 
 // failure is a driver error as one dialect classifies it.
 type failure struct {
-	kind   error  // model sentinel or nil
-	reason string // safe, short
+	kind      error  // model sentinel or nil
+	reason    string // safe, short
+	violation *violation
 }
 
 // wrap classifies a driver error into an *Error. A nil or already wrapped
@@ -78,7 +81,7 @@ func (db *DB) wrap(err error, query string) error {
 	if f.kind == nil && f.reason == "" {
 		f = classifyCommon(err)
 	}
-	e := &Error{kind: f.kind, driver: db.driver, sql: query, detail: db.redact(err.Error()), cause: err}
+	e := &Error{kind: f.kind, violation: f.violation, driver: db.driver, sql: query, detail: db.redact(err.Error()), cause: err}
 	if f.kind == model.ErrUnavailable {
 		e.msg = fmt.Sprintf("%s database at %s is unavailable: %s", db.driver, db.where, f.reason)
 	} else {
@@ -97,7 +100,7 @@ func classifyCommon(err error) failure {
 		return failure{reason: "statement timed out"}
 	}
 	if r := netReason(err); r != "" {
-		return failure{model.ErrUnavailable, r}
+		return failure{kind: model.ErrUnavailable, reason: r}
 	}
 	return failure{reason: "statement failed"}
 }

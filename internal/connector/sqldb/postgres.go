@@ -47,25 +47,31 @@ func classifyPostgres(err error) failure {
 	if errors.As(err, &pe) {
 		switch code := pe.Code; {
 		case code == "23505":
-			return failure{model.ErrConflict, "unique constraint violated" + inParens(pe.ConstraintName)}
+			return constraintFailure(ConstraintUnique, pe.ConstraintName, pe.TableName, keyColumns(pe.Detail)...)
 		case code == "23503":
-			return failure{model.ErrConflict, "foreign key constraint violated" + inParens(pe.ConstraintName)}
+			// Only an insert or update names the referencing columns; a
+			// delete's key is the referenced table's, which no field names.
+			var cols []string
+			if strings.Contains(pe.Detail, " is not present in table ") {
+				cols = keyColumns(pe.Detail)
+			}
+			return constraintFailure(ConstraintForeignKey, pe.ConstraintName, pe.TableName, cols...)
 		case code == "23502":
-			return failure{model.ErrInvalid, "null value not allowed" + inParens(pe.ColumnName)}
+			return constraintFailure(ConstraintNotNull, pe.ConstraintName, pe.TableName, pe.ColumnName)
 		case code == "23514":
-			return failure{model.ErrInvalid, "check constraint violated" + inParens(pe.ConstraintName)}
+			return constraintFailure(ConstraintCheck, pe.ConstraintName, pe.TableName)
 		case strings.HasPrefix(code, "22"): // data exception: bad input syntax, out of range, ...
-			return failure{model.ErrInvalid, "invalid value (SQLSTATE " + code + ")"}
+			return failure{kind: model.ErrInvalid, reason: "invalid value (SQLSTATE " + code + ")"}
 		case code == "53300":
-			return failure{model.ErrUnavailable, "too many connections"}
+			return failure{kind: model.ErrUnavailable, reason: "too many connections"}
 		case strings.HasPrefix(code, "28"):
-			return failure{model.ErrUnavailable, "authentication failed"}
+			return failure{kind: model.ErrUnavailable, reason: "authentication failed"}
 		case strings.HasPrefix(code, "08"), strings.HasPrefix(code, "57P"):
-			return failure{model.ErrUnavailable, "server closed or refused the connection (SQLSTATE " + code + ")"}
+			return failure{kind: model.ErrUnavailable, reason: "server closed or refused the connection (SQLSTATE " + code + ")"}
 		case code == "40001", code == "40P01":
-			return failure{model.ErrUnavailable, "transaction conflict, retry later (SQLSTATE " + code + ")"}
+			return failure{kind: model.ErrUnavailable, reason: "transaction conflict, retry later (SQLSTATE " + code + ")"}
 		case code == "3D000":
-			return failure{model.ErrUnavailable, "database does not exist"}
+			return failure{kind: model.ErrUnavailable, reason: "database does not exist"}
 		}
 		return failure{reason: "statement failed (SQLSTATE " + pe.Code + ")"}
 	}
@@ -75,15 +81,22 @@ func classifyPostgres(err error) failure {
 		if r == "" {
 			r = "cannot connect"
 		}
-		return failure{model.ErrUnavailable, r}
+		return failure{kind: model.ErrUnavailable, reason: r}
 	}
 	return failure{}
 }
 
-// inParens formats a constraint or column name for a message, when known.
-func inParens(name string) string {
-	if name == "" {
-		return ""
+// keyColumns reads the column list of a key violation's detail, "Key
+// (email)=(ada@example.com) already exists.", leaving the values out. An
+// expression index's key, or a message in another language, gives none.
+func keyColumns(detail string) []string {
+	rest, ok := strings.CutPrefix(detail, "Key (")
+	if !ok {
+		return nil
 	}
-	return " (" + name + ")"
+	cols, _, ok := strings.Cut(rest, ")=(")
+	if !ok || strings.ContainsAny(cols, "()") {
+		return nil
+	}
+	return splitColumns(cols)
 }

@@ -27,7 +27,12 @@
 // message safe for API clients, classified with errors.Is as
 // model.ErrUnavailable (connection refused, lost, timed out, too many
 // connections, locked), model.ErrConflict (unique and foreign key
-// violations) or model.ErrInvalid (NOT NULL, CHECK, bad values).
+// violations) or model.ErrInvalid (NOT NULL, CHECK, bad values). A
+// constraint violation also tells, through ConstraintError, its kind and,
+// as far as the driver reports them, the constraint's name and its
+// table-qualified columns: PostgreSQL all of them; MySQL/MariaDB the key
+// or constraint name (and the columns of a foreign key); SQLite the
+// columns of a unique or not-null one and a CHECK's name.
 package sqldb
 
 import (

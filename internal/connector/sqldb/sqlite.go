@@ -41,29 +41,52 @@ func classifySQLite(err error) failure {
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return failure{model.ErrConflict, "unique constraint violated"}
+		return constraintFailure(ConstraintUnique, "", "", splitColumns(sqliteDetail(se, "UNIQUE"))...)
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return failure{model.ErrConflict, "foreign key constraint violated"}
+		// SQLite names neither the constraint nor its columns.
+		return constraintFailure(ConstraintForeignKey, "", "")
 	case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-		return failure{model.ErrInvalid, "null value not allowed"}
+		return constraintFailure(ConstraintNotNull, "", "", sqliteDetail(se, "NOT NULL"))
 	case sqlite3.SQLITE_CONSTRAINT_CHECK:
-		return failure{model.ErrInvalid, "check constraint violated"}
+		// An unnamed CHECK reports its expression, which is no name.
+		name := sqliteDetail(se, "CHECK")
+		if !identifier.MatchString(name) {
+			name = ""
+		}
+		return constraintFailure(ConstraintCheck, name, "")
 	case sqlite3.SQLITE_CONSTRAINT_DATATYPE:
-		return failure{model.ErrInvalid, "invalid value for a STRICT column"}
+		return failure{kind: model.ErrInvalid, reason: "invalid value for a STRICT column"}
 	}
 	switch se.Code() & 0xff {
 	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-		return failure{model.ErrUnavailable, "database is locked"}
+		return failure{kind: model.ErrUnavailable, reason: "database is locked"}
 	case sqlite3.SQLITE_CANTOPEN:
-		return failure{model.ErrUnavailable, "cannot open the database file"}
+		return failure{kind: model.ErrUnavailable, reason: "cannot open the database file"}
 	case sqlite3.SQLITE_READONLY:
-		return failure{model.ErrUnavailable, "database is read-only"}
+		return failure{kind: model.ErrUnavailable, reason: "database is read-only"}
 	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR:
-		return failure{model.ErrUnavailable, "disk full or I/O error"}
+		return failure{kind: model.ErrUnavailable, reason: "disk full or I/O error"}
 	}
 	name := sqlite.ErrorCodeString[se.Code()]
 	if name == "" {
 		name = "error"
 	}
 	return failure{reason: "statement failed (" + name + ")"}
+}
+
+// sqliteDetail reads what follows "KIND constraint failed: " in the
+// driver's "constraint failed: UNIQUE constraint failed: t.a, t.b (2067)":
+// table-qualified columns, or a CHECK's name or expression.
+func sqliteDetail(se *sqlite.Error, kind string) string {
+	marker := kind + " constraint failed: "
+	msg := se.Error()
+	i := strings.LastIndex(msg, marker)
+	if i < 0 {
+		return ""
+	}
+	detail := msg[i+len(marker):]
+	if j := strings.LastIndex(detail, " ("); j >= 0 && strings.HasSuffix(detail, ")") {
+		detail = detail[:j]
+	}
+	return detail
 }
