@@ -62,9 +62,19 @@
 // and executionId. Unknown route 404, known path with another method 405
 // with Allow, 400/413/415 as above, a fail step its status with its
 // message as detail and its code as "code", model.ErrUnavailable 503 with
-// Retry-After, a unique or foreign-key constraint conflict (model.ErrConflict)
-// 409, a context deadline 504, anything else 500 whose detail only
-// names the execution (the error itself goes to the log under that id).
+// Retry-After, a context deadline 504, a violated database constraint
+// (a connector error with Constraint() (kind, name, on), such as
+// sqldb.ConstraintError) 409 for unique and foreign key ones — the data
+// collides with what is stored — and 422 for not-null and check ones — the
+// data itself is refused —, its detail naming the constraint as far as the
+// database told ("the data violates unique constraint customers_email_key
+// on customers.email"; never a value nor SQL) and its code
+// uniqueViolation, foreignKeyViolation, notNullViolation or
+// checkViolation; another model.ErrConflict 409. Anything else is 500
+// whose detail only names the execution (the error itself goes to the log
+// under that id): model.ErrInvalid from a process (a statement missing a
+// named argument, a bad expression) is a fault of its design, not of the
+// client's data.
 //
 // # Execution records
 //

@@ -17,11 +17,15 @@ const RetryAfterSeconds = "5"
 // *problem.Problem is already one; a *process.Failure carries the status,
 // code and message a fail step chose; a deadline met while waiting on an
 // upstream is 504; an unavailable database is 503 with Retry-After; a
-// constraint conflict is 409 (in the order the engine documents). Anything else is a 500 whose
-// detail only names the execution: SQL text and Go errors stay in the log.
+// violated constraint is 409 (unique, foreign key) or 422 (not-null,
+// check) naming it; another conflict is 409. Anything else, a process's
+// own model.ErrInvalid included (a missing named argument is the
+// process's fault, not the client's), is a 500 whose detail only names
+// the execution: SQL text and Go errors stay in the log.
 func Problem(err error, id string) *problem.Problem {
 	var p *problem.Problem
 	var f *process.Failure
+	var cv constraintViolation
 	switch {
 	case errors.As(err, &p):
 		cp := *p
@@ -38,6 +42,8 @@ func Problem(err error, id string) *problem.Problem {
 	case errors.Is(err, model.ErrUnavailable):
 		p = problem.New(http.StatusServiceUnavailable, "the database is unavailable; try again later")
 		p.WithHeader("Retry-After", RetryAfterSeconds)
+	case errors.As(err, &cv) && violationStatus[kindOf(cv)] != 0:
+		p = violationProblem(cv)
 	case errors.Is(err, model.ErrConflict):
 		// A unique or foreign-key constraint refused the write: the caller's
 		// data collides with what is stored, which a CRM retries differently
@@ -71,4 +77,54 @@ func (x *Exchange) fail(w http.ResponseWriter, r *http.Request, id string, err e
 		msg = p.Title
 	}
 	return outcome{status: p.Status, failed: true, message: msg}
+}
+
+// constraintViolation is what a database connector's error offers when a
+// constraint refused the data (sqldb.ConstraintError), declared here so
+// that endpoints do not depend on a connector: the kind ("unique",
+// "foreignKey", "notNull", "check"; "" for no violation), the
+// constraint's name and what it is on ("customers.email"), each "" when
+// the database did not tell. None of them holds a value or SQL text.
+type constraintViolation interface {
+	Constraint() (kind, name, on string)
+}
+
+// violationStatus answers a collision with stored data with 409, which a
+// client resolves by looking at what is there, and data the schema
+// refuses whatever is stored with 422, which only a change of the data
+// resolves.
+var violationStatus = map[string]int{
+	"unique":     http.StatusConflict,
+	"foreignKey": http.StatusConflict,
+	"notNull":    http.StatusUnprocessableEntity,
+	"check":      http.StatusUnprocessableEntity,
+}
+
+// violationLabels spell the kinds in a detail.
+var violationLabels = map[string]string{
+	"unique":     "unique",
+	"foreignKey": "foreign key",
+	"notNull":    "not-null",
+	"check":      "check",
+}
+
+func kindOf(cv constraintViolation) string {
+	kind, _, _ := cv.Constraint()
+	return kind
+}
+
+// violationProblem is "the data violates unique constraint
+// customers_email_key on customers.email", code "uniqueViolation".
+func violationProblem(cv constraintViolation) *problem.Problem {
+	kind, name, on := cv.Constraint()
+	detail := "the data violates a " + violationLabels[kind] + " constraint"
+	if name != "" {
+		detail = "the data violates " + violationLabels[kind] + " constraint " + name
+	}
+	if on != "" {
+		detail += " on " + on
+	}
+	p := problem.New(violationStatus[kind], detail)
+	p.Code = kind + "Violation"
+	return p
 }
