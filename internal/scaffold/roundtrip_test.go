@@ -65,6 +65,15 @@ func TestCRUDRoundTrip(t *testing.T) {
 		if active == "" {
 			active = `"active":true`
 		}
+		// What each database says about the constraints the steps violate.
+		emailKey := map[string]string{"sqlite": "a unique constraint on customers.email",
+			"postgres": "unique constraint customers_email_key on customers.email", "mysql": "unique constraint email"}[b.driver]
+		orderFK := map[string]string{"sqlite": "a foreign key constraint",
+			"postgres": "foreign key constraint order_lines_order_id_fkey on order_lines.order_id",
+			"mysql":    "foreign key constraint order_lines_ibfk_1 on order_lines.order_id"}[b.driver]
+		linesKey := map[string]string{"sqlite": "a unique constraint on order_lines.order_id, order_lines.line_no",
+			"postgres": "unique constraint order_lines_pkey on order_lines.order_id, order_lines.line_no",
+			"mysql":    "unique constraint PRIMARY"}[b.driver]
 		// Steps run in order: later ones see what earlier ones wrote.
 		steps := []struct {
 			name, method, path, body string
@@ -86,7 +95,8 @@ func TestCRUDRoundTrip(t *testing.T) {
 			{"get missing", "GET", "/customers/999", "", 404, []string{`"code":"notFound"`}, nil},
 			{"wrong key type", "GET", "/customers/abc", "", 400, []string{`"code":"badKey"`}, nil},
 			{"create", "POST", "/customers", `{"name":"Edsger","email":"ed@example.com"}`, 201, []string{`"id":4`, `"name":"Edsger"`, active, `"country":null`}, nil},
-			{"unique violation", "POST", "/customers", `{"name":"Ada","email":"ada@example.com"}`, 409, []string{`"status":409`}, []string{"INSERT", "UNIQUE", "email"}},
+			{"unique violation", "POST", "/customers", `{"name":"Ada","email":"ada@example.com"}`, 409,
+				[]string{`"status":409`, `"code":"uniqueViolation"`, `"detail":"the data violates ` + emailKey + `"`}, []string{"INSERT", "UNIQUE", "ada@"}},
 			{"not null violation", "POST", "/customers", `{"name":null,"email":"x@example.com"}`, 400, []string{`"pointer":"/name"`}, []string{"INSERT"}},
 			{"missing required", "POST", "/customers", `{"email":"x@example.com"}`, 400, []string{`name`}, nil},
 			{"unknown field", "POST", "/customers", `{"name":"X","email":"x@example.com","nmae":"typo"}`, 400, []string{`nmae`}, nil},
@@ -109,8 +119,10 @@ func TestCRUDRoundTrip(t *testing.T) {
 			{"composite get", "GET", "/order_lines/1/2", "", 200, []string{`"qty":3`}, nil},
 			{"composite wrong type", "GET", "/order_lines/1/x", "", 400, []string{`line_no`}, nil},
 			{"composite create", "POST", "/order_lines", `{"order_id":2,"line_no":1,"qty":9}`, 201, []string{`"qty":9`}, nil},
-			{"foreign key violation", "POST", "/order_lines", `{"order_id":99,"line_no":1,"qty":1}`, 409, []string{`"status":409`}, []string{"FOREIGN", "REFERENCES"}},
-			{"composite duplicate", "POST", "/order_lines", `{"order_id":1,"line_no":1,"qty":1}`, 409, nil, nil},
+			{"foreign key violation", "POST", "/order_lines", `{"order_id":99,"line_no":1,"qty":1}`, 409,
+				[]string{`"status":409`, `"code":"foreignKeyViolation"`, `"detail":"the data violates ` + orderFK + `"`}, []string{"FOREIGN", "REFERENCES", "INSERT"}},
+			{"composite duplicate", "POST", "/order_lines", `{"order_id":1,"line_no":1,"qty":1}`, 409,
+				[]string{`"code":"uniqueViolation"`, `"detail":"the data violates ` + linesKey + `"`}, []string{"INSERT"}},
 			{"composite patch", "PATCH", "/order_lines/1/1", `{"qty":5}`, 200, []string{`"qty":5`, `"line_no":1`}, nil},
 			{"composite replace", "PUT", "/order_lines/1/1", `{"qty":6}`, 200, []string{`"qty":6`}, nil},
 			{"composite upsert", "PUT", "/order_lines", `{"order_id":1,"line_no":3,"qty":4}`, 200, []string{`"line_no":3`}, nil},
