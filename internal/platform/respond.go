@@ -87,6 +87,13 @@ func writeReply(w http.ResponseWriter, rep *reply) {
 		w.WriteHeader(rep.status)
 		return
 	}
+	if raw, isRaw := rep.body.(rawBody); isRaw {
+		w.Header().Set("Content-Type", raw.contentType)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(rep.status)
+		_, _ = w.Write(raw.body)
+		return
+	}
 	writeJSON(w, rep.status, "application/json", rep.body)
 }
 

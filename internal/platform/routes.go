@@ -103,6 +103,9 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/executions", perm: model.PermRead, summary: "List execution records newest first, without their documents", query: withPage(param{"environment", "string", "only this environment"}, param{"process", "string", "only this process"}, param{"api", "string", "only this API"}, param{"status", "string", "only this status (ENQUEUED, INPROCESS, COMPLETE, ERROR, ABORTED, DISCARDED)"}, param{"since", "string", "started at or after this RFC 3339 time"}, param{"until", "string", "started before this RFC 3339 time"}), out: typeOf[model.Execution](), list: true, status: ok, h: s.listExecutions},
 		{method: "GET", pattern: "/executions/{id}", perm: model.PermRead, summary: "Get an execution record with its input and output documents", out: typeOf[model.Execution](), status: ok, h: s.getExecution},
 
+		{method: "GET", pattern: "/apis/{name}/openapi.json", perm: model.PermRead, summary: "OpenAPI 3.1 of an API: its current revisions, a package (?version=) or what an environment serves (?environment=)", query: apiContractParams, out: typeOf[map[string]any](), status: ok, h: s.apiOpenAPIJSON},
+		{method: "GET", pattern: "/apis/{name}/openapi.yaml", perm: model.PermRead, summary: "The same document as YAML (application/yaml)", query: apiContractParams, status: ok, h: s.apiOpenAPIYAML},
+
 		{method: "GET", pattern: "/users", perm: model.PermUsers, summary: "List users", query: pageParams, out: typeOf[model.User](), list: true, status: ok, h: s.listUsers},
 		{method: "POST", pattern: "/users", perm: model.PermUsers, summary: "Create a user", in: typeOf[userRequest](), out: typeOf[model.User](), status: created, h: s.createUser},
 		{method: "GET", pattern: "/users/{username}", perm: model.PermUsers, self: "username", summary: "Get a user (everyone may get themselves)", out: typeOf[model.User](), status: ok, h: s.getUser},
