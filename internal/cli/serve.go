@@ -46,14 +46,15 @@ both gracefully.`,
 	}
 	cfg := addServeFlags(cmd, e)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		return serve(cmd.Context(), e, cfg, "")
+		return serve(cmd.Context(), e, cfg, nil)
 	}
 	return cmd
 }
 
-// serve runs the control plane until ctx is cancelled. note is printed under
-// the banner (quickstart says what it does not do yet).
-func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
+// serve runs the control plane until ctx is cancelled. onStart, when not
+// nil, runs once the control plane and the runtime are up (quickstart's
+// sample) and prints what follows the banner; its error stops serve.
+func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) error {
 	level, err := cfg.level()
 	if err != nil {
 		return err
@@ -124,7 +125,7 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 	}
 	// The banner comes first even when the runtime failed: it may hold the
 	// only copy of a generated password.
-	printBanner(e, cfg, "http://"+ln.Addr().String(), runtimeLine, generated, note)
+	printBanner(e, cfg, "http://"+ln.Addr().String(), runtimeLine, generated, onStart == nil)
 
 	var fatal error
 	var rtDone chan error
@@ -133,16 +134,22 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, note string) error {
 	} else {
 		rtDone = make(chan error, 1)
 		go func() { rtDone <- rt.wait() }()
-		select {
-		case err := <-errc:
-			fatal = fmt.Errorf("serve: %w", err)
-		case err := <-rtDone:
-			rtDone = nil
-			fatal = err
-			if fatal == nil {
-				fatal = errors.New("the runtime stopped unexpectedly")
+		if onStart != nil {
+			fatal = runStartHook(ctx, onStart, &started{store: st, cfg: cfg,
+				platformURL: "http://" + loopback(ln.Addr()), gatewayURL: "http://" + loopback(gln.Addr()), generated: generated})
+		}
+		if fatal == nil {
+			select {
+			case err := <-errc:
+				fatal = fmt.Errorf("serve: %w", err)
+			case err := <-rtDone:
+				rtDone = nil
+				fatal = err
+				if fatal == nil {
+					fatal = errors.New("the runtime stopped unexpectedly")
+				}
+			case <-ctx.Done():
 			}
-		case <-ctx.Done():
 		}
 	}
 	fmt.Fprintf(e.stdout, "shutting down: draining requests (up to %s)\n", shutdownTimeout)
@@ -221,8 +228,9 @@ func rootHandler(api http.Handler) http.Handler {
 	return mux
 }
 
-// printBanner tells where the control plane listens and what to do next.
-func printBanner(e *env, cfg *serveConfig, addr, runtimeLine, generated, note string) {
+// printBanner tells where the control plane listens and, with next, what to
+// do next (quickstart prints its own).
+func printBanner(e *env, cfg *serveConfig, addr, runtimeLine, generated string, next bool) {
 	w := e.stdout
 	fmt.Fprintf(w, "Portico control plane listening on %s\n", addr)
 	fmt.Fprintf(w, "  store: %s\n", cfg.storeLabel())
@@ -230,8 +238,8 @@ func printBanner(e *env, cfg *serveConfig, addr, runtimeLine, generated, note st
 		fmt.Fprintf(w, "  admin password: %s (shown once; set PORTICO_ADMIN_PASSWORD to choose it)\n", generated)
 	}
 	fmt.Fprintf(w, "  %s\n", runtimeLine)
-	if note != "" {
-		fmt.Fprintf(w, "  %s\n", note)
+	if !next {
+		return
 	}
 	fmt.Fprintln(w, "\nNext:")
 	if addr != defaultServer {
