@@ -240,6 +240,9 @@ func TestGenerateOperations(t *testing.T) {
 					t.Errorf("no %d response", se.status)
 					continue
 				}
+				if r.Ref == "" {
+					continue // the endpoint declares this status itself
+				}
 				if r.Value.Content.Get(mediaProblem) == nil {
 					t.Errorf("%d is not problem+json", se.status)
 				}
