@@ -259,7 +259,12 @@ func TestCompiledAPIServesItsOpenAPIDocument(t *testing.T) {
 	if len(doc.Servers) != 1 || doc.Servers[0].URL != srv.URL+"/ws/rest/erp/v1" {
 		t.Errorf("servers = %+v, want the request's address", doc.Servers)
 	}
-	if _, ok := doc.Paths["/customers/{id}"]; !ok {
-		t.Errorf("paths = %v, want /customers/{id}", doc.Paths)
+	item, ok := doc.Paths["/customers/{id}"].(map[string]any)
+	if !ok {
+		t.Fatalf("paths = %v, want /customers/{id}", doc.Paths)
 	}
+	if get, _ := item["get"].(map[string]any); fmt.Sprint(get["tags"]) != "[customers]" {
+		t.Errorf("GET /customers/{id} tags = %v, want [customers] so docs group by resource", get["tags"])
+	}
+
 }

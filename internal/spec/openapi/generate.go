@@ -64,12 +64,14 @@ func build(in Input) (*openapi3.T, error) {
 	if title == "" {
 		title = api.BasePath
 	}
+	// No jsonSchemaDialect: the OpenAPI 3.1 default (the OAS dialect, JSON
+	// Schema 2020-12 plus OpenAPI's keywords) is what profiles are, and tools
+	// such as Swagger UI warn about any other value.
 	doc := &openapi3.T{
-		OpenAPI:           Version,
-		JSONSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
-		Info:              &openapi3.Info{Title: title, Version: api.Version, Description: api.Description},
-		Paths:             openapi3.NewPaths(),
-		Components:        &openapi3.Components{},
+		OpenAPI:    Version,
+		Info:       &openapi3.Info{Title: title, Version: api.Version, Description: api.Description},
+		Paths:      openapi3.NewPaths(),
+		Components: &openapi3.Components{},
 	}
 	for _, s := range in.Servers {
 		doc.Servers = append(doc.Servers, &openapi3.Server{URL: s})
@@ -124,6 +126,11 @@ func (g *generator) endpoint(doc *openapi3.T, ep *model.Endpoint) error {
 	}
 	if op.Summary == "" && op.Description == "" {
 		op.Summary = ep.Method + " " + ep.Path + " runs process " + ep.Process
+	}
+	// The first path segment names the resource; documentation tools group
+	// operations by tag, so "/customers/{id}" sits under "customers".
+	if seg, _, _ := strings.Cut(strings.TrimPrefix(ep.Path, "/"), "/"); seg != "" && !strings.HasPrefix(seg, "{") {
+		op.Tags = []string{seg}
 	}
 	reqProfile := ep.RequestProfile
 	reqKey := "proc:" + ep.Process + ":input"
