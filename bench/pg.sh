@@ -21,16 +21,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"; psql "$PORTICO_TEST_POSTGRES" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true' EXIT
 
 echo "seeding $schema.customers (10000 rows)"
-psql "$PORTICO_TEST_POSTGRES" -q -v ON_ERROR_STOP=1 >/dev/null <<SQL
-SET client_min_messages = warning;
-DROP SCHEMA IF EXISTS $schema CASCADE;
-CREATE SCHEMA $schema;
-CREATE TABLE $schema.customers (id integer PRIMARY KEY, name text NOT NULL, email text NOT NULL UNIQUE, country char(2));
-INSERT INTO $schema.customers
-  SELECT i, 'Customer ' || i, 'c' || i || '@example.com', (ARRAY['GB','US','FR','DE','FI'])[i % 5 + 1]
-  FROM generate_series(1, 10000) i;
-ANALYZE $schema.customers;
-SQL
+psql "$PORTICO_TEST_POSTGRES" -q -v ON_ERROR_STOP=1 -v schema="$schema" -f bench/pg-seed.sql >/dev/null
 
 cat >"$dir/select.sql" <<'SQL'
 \set id random(1, 10000)
