@@ -39,7 +39,7 @@ func forEachDriver(t *testing.T, fn func(t *testing.T, b backend)) {
 	}
 }
 
-func newBackend(t *testing.T, driver string) backend {
+func newBackend(t testing.TB, driver string) backend {
 	t.Helper()
 	id := "pt_" + strings.ToLower(rand.Text()[:12])
 	switch driver {
@@ -82,7 +82,7 @@ func newBackend(t *testing.T, driver string) backend {
 	return backend{}
 }
 
-func adminDB(t *testing.T, driver, dsn string) *sql.DB {
+func adminDB(t testing.TB, driver, dsn string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
@@ -92,7 +92,7 @@ func adminDB(t *testing.T, driver, dsn string) *sql.DB {
 	return db
 }
 
-func mustExec(t *testing.T, db *sql.DB, stmt string) {
+func mustExec(t testing.TB, db *sql.DB, stmt string) {
 	t.Helper()
 	if _, err := db.ExecContext(context.Background(), stmt); err != nil {
 		t.Fatalf("%s: %v", stmt, err)
@@ -100,7 +100,7 @@ func mustExec(t *testing.T, db *sql.DB, stmt string) {
 }
 
 // open opens the backend's connection through the package under test.
-func (b backend) open(t *testing.T, opts ...sqldb.Option) *sqldb.DB {
+func (b backend) open(t testing.TB, opts ...sqldb.Option) *sqldb.DB {
 	t.Helper()
 	db, err := sqldb.Open(context.Background(), b.spec, opts...)
 	if err != nil {
@@ -111,7 +111,7 @@ func (b backend) open(t *testing.T, opts ...sqldb.Option) *sqldb.DB {
 }
 
 // exec prepares and runs a statement that must succeed.
-func exec(t *testing.T, db *sqldb.DB, stmt string, args map[string]any) int64 {
+func exec(t testing.TB, db *sqldb.DB, stmt string, args map[string]any) int64 {
 	t.Helper()
 	st, err := db.Prepare(stmt)
 	if err != nil {

@@ -22,6 +22,8 @@ type Statement struct {
 	// caches prepared statements per connection.
 	mu   sync.Mutex
 	stmt *sql.Stmt
+
+	plans planCache // result columns, learned on the first run
 }
 
 // Prepare parses sql's named parameters into the driver's placeholders.
@@ -133,32 +135,24 @@ func (s *Statement) bind(args map[string]any) ([]any, error) {
 
 // scan reads every row into a JSON object.
 func (s *Statement) scan(rows *sql.Rows) ([]map[string]any, error) {
-	types, err := rows.ColumnTypes()
+	plan, err := s.plans.plan(rows, s.db.driver)
 	if err != nil {
 		return nil, s.db.wrap(err, s.sql)
 	}
-	kinds := columnKinds(s.db.driver, types)
-	names := make([]string, len(types))
-	for i, t := range types {
-		names[i] = t.Name()
-	}
-	dest := make([]any, len(types))
-	ptrs := make([]any, len(types))
-	for i := range dest {
-		ptrs[i] = &dest[i]
-	}
+	buf := plan.buf()
+	defer plan.put(buf)
 	out := []map[string]any{}
 	for rows.Next() {
 		if len(out) >= s.db.maxRows {
 			return nil, &Error{kind: ErrTooManyRows, driver: s.db.driver, sql: s.sql,
 				msg: fmt.Sprintf("%s: query returned more than %d rows", s.db.driver, s.db.maxRows)}
 		}
-		if err := rows.Scan(ptrs...); err != nil {
+		if err := rows.Scan(buf.ptrs...); err != nil {
 			return nil, s.db.wrap(err, s.sql)
 		}
-		row := make(map[string]any, len(names))
-		for i, name := range names {
-			row[name] = convertValue(dest[i], kinds[i])
+		row := make(map[string]any, len(plan.names))
+		for i, name := range plan.names {
+			row[name] = convertValue(buf.dest[i], plan.kinds[i])
 		}
 		out = append(out, row)
 	}
