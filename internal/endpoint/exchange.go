@@ -185,7 +185,7 @@ func (x *Exchange) decode(w http.ResponseWriter, r *http.Request, id string) (pr
 		}
 	}
 	inHeaders(props, r.Header, x.headers)
-	props["inmethod"] = r.Method
+	props["inmethod"] = methodValue(r.Method)
 	props["inpath"] = r.URL.Path
 	props["inuser"] = User(r.Context())
 	props["execution_id"] = id
@@ -232,18 +232,47 @@ func (x *Exchange) respond(w http.ResponseWriter, r *http.Request, id string, re
 		}
 	}
 	h := w.Header()
+	// Content-Type and Content-Length share one backing array, each
+	// capped to its own element so that an append by a later writer
+	// copies rather than overwrites: one allocation instead of two.
+	vals := make([]string, 2)
 	if ct != "" {
-		h.Set("Content-Type", ct)
+		vals[0] = ct
+		h["Content-Type"] = vals[0:1:1]
 	}
 	outHeaders(h, res.Props)
 	if status == http.StatusNoContent || status == http.StatusNotModified {
 		w.WriteHeader(status)
 		return outcome{status: status}
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	vals[1] = strconv.Itoa(len(body))
+	h["Content-Length"] = vals[1:2:2]
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 	return outcome{status: status}
+}
+
+// methodValue returns the request method as the inmethod property: the
+// common methods as constants, which become an interface value without an
+// allocation, where r.Method would allocate on every request.
+func methodValue(m string) any {
+	switch m {
+	case http.MethodGet:
+		return http.MethodGet
+	case http.MethodPost:
+		return http.MethodPost
+	case http.MethodPut:
+		return http.MethodPut
+	case http.MethodPatch:
+		return http.MethodPatch
+	case http.MethodDelete:
+		return http.MethodDelete
+	case http.MethodHead:
+		return http.MethodHead
+	case http.MethodOptions:
+		return http.MethodOptions
+	}
+	return m
 }
 
 // statusOf reads the status a process asked for; 0 when it asked none or

@@ -74,3 +74,26 @@ steps:
 		}
 	}
 }
+
+// BenchmarkQueryProcess is GET by id as the runtime runs it: a query whose
+// parameter is a path parameter through tonumber, then return.
+func BenchmarkQueryProcess(b *testing.B) {
+	res := &resources{sql: map[string]process.SQL{"erp": openSQLite(b, customersSchema)}}
+	p := res.define(b, "bench", `
+mode: low-latency
+steps:
+- query:
+    connection: erp
+    sql: SELECT id, name, country FROM customers WHERE id = :id
+    params: {id: '$props.param_id | tonumber'}
+- return: {}
+`)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := p.Run(ctx, process.Input{Props: map[string]any{"param_id": "2"}})
+		if err != nil || len(r.Documents) != 1 {
+			b.Fatalf("%v %v", r, err)
+		}
+	}
+}
