@@ -34,6 +34,7 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
+// Error implements the error interface.
 func (e FieldError) Error() string {
 	if e.Path == "" {
 		return e.Message
@@ -47,6 +48,7 @@ type ValidationError struct {
 	Fields []FieldError `json:"errors"`
 }
 
+// Error implements the error interface.
 func (e *ValidationError) Error() string {
 	msgs := make([]string, len(e.Fields))
 	for i, f := range e.Fields {

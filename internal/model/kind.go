@@ -66,6 +66,7 @@ type Ref struct {
 	Name string `json:"name"`
 }
 
+// String writes the reference as kind/name.
 func (r Ref) String() string { return string(r.Kind) + "/" + r.Name }
 
 // ParseRef reads "kind/name" (e.g. "api/erp").

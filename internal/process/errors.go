@@ -43,6 +43,7 @@ type Failure struct {
 	Message string
 }
 
+// Error implements the error interface.
 func (f *Failure) Error() string {
 	s := "fail " + strconv.Itoa(f.Status)
 	if f.Code != "" {
@@ -60,6 +61,7 @@ type StepError struct {
 	Err     error
 }
 
+// Error implements the error interface.
 func (e *StepError) Error() string {
 	return "process " + e.Process + ": " + e.Path + ": " + e.Err.Error()
 }
@@ -78,6 +80,7 @@ type HTTPStatusError struct {
 	Status int
 }
 
+// Error implements the error interface.
 func (e *HTTPStatusError) Error() string {
 	return fmt.Sprintf("%s %s: host answered %d", e.Method, e.Path, e.Status)
 }

@@ -25,6 +25,7 @@ type ValidationError struct {
 	Violations []Violation
 }
 
+// Error implements the error interface.
 func (e *ValidationError) Error() string {
 	if len(e.Violations) == 0 {
 		return "document does not match its profile"
