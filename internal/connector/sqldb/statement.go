@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/portico-dev/portico/internal/model"
 )
@@ -21,7 +22,7 @@ type Statement struct {
 	// snapshot needs no live database. PostgreSQL skips it: pgx already
 	// caches prepared statements per connection.
 	mu   sync.Mutex
-	stmt *sql.Stmt
+	stmt atomic.Pointer[sql.Stmt]
 
 	plans planCache // result columns, learned on the first run
 }
@@ -93,16 +94,21 @@ func (s *Statement) prepared(ctx context.Context) (*sql.Stmt, error) {
 	if s.db.driver == "postgres" {
 		return nil, nil
 	}
+	// Requests read the prepared statement without a lock; the mutex only
+	// keeps two first uses from preparing it twice.
+	if st := s.stmt.Load(); st != nil {
+		return st, nil
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stmt != nil {
-		return s.stmt, nil
+	if st := s.stmt.Load(); st != nil {
+		return st, nil
 	}
 	st, err := s.db.db.PrepareContext(ctx, s.named.query)
 	if err != nil {
 		return nil, s.db.wrap(err, s.sql)
 	}
-	s.stmt = st
+	s.stmt.Store(st)
 	return st, nil
 }
 
