@@ -52,8 +52,17 @@ var listeningRE = regexp.MustCompile(`Portico control plane listening on (http:/
 // listens. The server is stopped when the test ends.
 func startServer(t *testing.T, env []string, args ...string) *server {
 	t.Helper()
+	return startVerb(t, "serve", listeningRE, 60*time.Second, env, args...)
+}
+
+// startVerb runs `portico VERB ARGS` (serve, quickstart, runtime) and waits
+// until its banner ends with "Stop with Ctrl+C", within limit; the address
+// is the first submatch of addrRE in the banner. The process is killed when
+// the test ends.
+func startVerb(t *testing.T, verb string, addrRE *regexp.Regexp, limit time.Duration, env []string, args ...string) *server {
+	t.Helper()
 	s := &server{t: t, exited: make(chan struct{})}
-	s.cmd = exec.Command(binary, append([]string{"serve"}, args...)...)
+	s.cmd = exec.Command(binary, append([]string{verb}, args...)...)
 	s.cmd.Env = env
 	out, err := s.cmd.StdoutPipe()
 	if err != nil {
@@ -72,7 +81,7 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 			s.mu.Lock()
 			s.stdout.WriteString(line + "\n")
 			s.mu.Unlock()
-			if m := listeningRE.FindStringSubmatch(line); m != nil {
+			if m := addrRE.FindStringSubmatch(line); m != nil && addr == "" {
 				addr = m[1]
 			}
 			// The banner ends with this line; tests check all of it.
@@ -89,15 +98,15 @@ func startServer(t *testing.T, env []string, args ...string) *server {
 			<-s.exited
 		}
 		if t.Failed() {
-			t.Logf("serve stdout:\n%s\nserve stderr:\n%s", s.Stdout(), s.Stderr())
+			t.Logf("%s stdout:\n%s\n%s stderr:\n%s", verb, s.Stdout(), verb, s.Stderr())
 		}
 	})
 	select {
 	case s.URL = <-found:
 	case <-s.exited:
-		t.Fatalf("portico serve exited before listening (%v)\nstdout:\n%s\nstderr:\n%s", s.err, s.Stdout(), s.Stderr())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("portico serve did not print its address within 60s\nstdout:\n%s\nstderr:\n%s", s.Stdout(), s.Stderr())
+		t.Fatalf("portico %s exited before its banner ended (%v)\nstdout:\n%s\nstderr:\n%s", verb, s.err, s.Stdout(), s.Stderr())
+	case <-time.After(limit):
+		t.Fatalf("portico %s did not finish its banner within %s\nstdout:\n%s\nstderr:\n%s", verb, limit, s.Stdout(), s.Stderr())
 	}
 	return s
 }

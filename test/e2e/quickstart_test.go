@@ -1,13 +1,11 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -20,53 +18,7 @@ import (
 // printed everything, up to "Stop with Ctrl+C.".
 func startQuickstart(t *testing.T, env []string, args ...string) *server {
 	t.Helper()
-	s := &server{t: t, exited: make(chan struct{})}
-	s.cmd = exec.Command(binary, append([]string{"quickstart"}, args...)...)
-	s.cmd.Env = env
-	out, err := s.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cmd.Stderr = &lockedWriter{mu: &s.mu, w: &s.stderr}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		addr := ""
-		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.stdout.WriteString(line + "\n")
-			s.mu.Unlock()
-			if m := listeningRE.FindStringSubmatch(line); m != nil {
-				addr = m[1]
-			}
-			if addr != "" && strings.HasPrefix(line, "Stop with Ctrl+C") {
-				found <- addr
-			}
-		}
-		s.err = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		if s.running() {
-			_ = s.cmd.Process.Kill()
-			<-s.exited
-		}
-		if t.Failed() {
-			t.Logf("quickstart stdout:\n%s\nquickstart stderr:\n%s", s.Stdout(), s.Stderr())
-		}
-	})
-	select {
-	case s.URL = <-found:
-	case <-s.exited:
-		t.Fatalf("portico quickstart exited early (%v)\nstdout:\n%s\nstderr:\n%s", s.err, s.Stdout(), s.Stderr())
-	case <-time.After(120 * time.Second):
-		t.Fatalf("portico quickstart did not finish setting up within 120s\nstdout:\n%s\nstderr:\n%s", s.Stdout(), s.Stderr())
-	}
-	return s
+	return startVerb(t, "quickstart", listeningRE, 120*time.Second, env, args...)
 }
 
 var labelledURL = regexp.MustCompile(`(?m)^  (API|OpenAPI|Docs|Platform) +(http://\S+)`)

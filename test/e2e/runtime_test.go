@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
-	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
@@ -66,49 +64,7 @@ func waitReady(t *testing.T, base, what string, ok func(readiness) bool) readine
 // startRuntimeProcess runs `portico runtime ARGS` and waits for its address.
 func startRuntimeProcess(t *testing.T, env []string, args ...string) *server {
 	t.Helper()
-	s := &server{t: t, exited: make(chan struct{})}
-	s.cmd = exec.Command(binary, append([]string{"runtime"}, args...)...)
-	s.cmd.Env = env
-	out, err := s.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.cmd.Stderr = &lockedWriter{mu: &s.mu, w: &s.stderr}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.stdout.WriteString(line + "\n")
-			s.mu.Unlock()
-			if m := runtimeRE.FindStringSubmatch(line); m != nil {
-				found <- m[1]
-			}
-		}
-		s.err = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		if s.running() {
-			_ = s.cmd.Process.Kill()
-			<-s.exited
-		}
-		if t.Failed() {
-			t.Logf("runtime stdout:\n%s\nruntime stderr:\n%s", s.Stdout(), s.Stderr())
-		}
-	})
-	select {
-	case s.URL = <-found:
-	case <-s.exited:
-		t.Fatalf("portico runtime exited before listening (%v)\nstdout:\n%s\nstderr:\n%s", s.err, s.Stdout(), s.Stderr())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("portico runtime did not print its address within 60s\nstdout:\n%s\nstderr:\n%s", s.Stdout(), s.Stderr())
-	}
-	return s
+	return startVerb(t, "runtime", runtimeRE, 60*time.Second, env, args...)
 }
 
 // deployERP applies, packages and deploys the sample API to dev.
