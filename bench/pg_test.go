@@ -1,13 +1,10 @@
 package bench
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,8 +17,6 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/portico-dev/portico/internal/model"
-	portico "github.com/portico-dev/portico/internal/runtime"
-	"github.com/portico-dev/portico/internal/runtime/compile"
 )
 
 // The PostgreSQL comparison: GET /customers/{id} for a random id among
@@ -125,44 +120,9 @@ spec:
 // the exchange, a low-latency query process) on PostgreSQL, from
 // pgClients keep-alive clients.
 func BenchmarkPorticoRESTPostgres(b *testing.B) {
-	dsn := pgSchema(b)
-	snap := snapshotOf(b, model.Ref{Kind: model.KindAPI, Name: "erp"}, fmt.Sprintf(pgYAML, dsn, pgClients, pgClients))
-	c, err := compile.New(compile.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	rt, err := portico.New(portico.Config{
-		Listener: ln,
-		Env:      "bench",
-		Compiler: c,
-		Source: portico.SourceFunc(func(ctx context.Context, after int64) (*model.Snapshot, int64, error) {
-			if after < snap.Revision {
-				return snap, snap.Revision, nil
-			}
-			<-ctx.Done()
-			return nil, snap.Revision, ctx.Err()
-		}),
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- rt.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			b.Error(err)
-		}
-	}()
-	<-rt.Ready()
+	snap := snapshotOf(b, model.Ref{Kind: model.KindAPI, Name: "erp"}, fmt.Sprintf(pgYAML, pgSchema(b), pgClients, pgClients))
 	cl := keepAliveClient()
-	base := "http://" + rt.Addr() + "/ws/rest/erp/v1/customers/"
+	base := "http://" + serveSnapshot(b, snap) + "/ws/rest/erp/v1/customers/"
 	checkAnswer(b, cl, base)
 	hammerRandom(b, cl, base)
 }

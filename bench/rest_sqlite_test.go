@@ -114,12 +114,22 @@ func porticoSnapshot(b *testing.B) *model.Snapshot {
 // `portico serve` runs it: the runtime's own server, its atomic snapshot
 // and reference counting, the REST router, the exchange, the process.
 func BenchmarkPorticoREST(b *testing.B) {
-	snap := porticoSnapshot(b)
+	cl := keepAliveClient()
+	base := "http://" + serveSnapshot(b, porticoSnapshot(b)) + "/ws/rest/erp/v1/customers/"
+	checkAnswer(b, cl, base)
+	hammer(b, cl, base)
+}
+
+// serveSnapshot runs Portico's runtime on a loopback port serving snap,
+// which its source hands over once and never changes, until the
+// benchmark ends; it returns the runtime's address.
+func serveSnapshot(b *testing.B, snap *model.Snapshot) string {
+	b.Helper()
 	c, err := compile.New(compile.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer c.Close()
+	b.Cleanup(c.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -128,7 +138,6 @@ func BenchmarkPorticoREST(b *testing.B) {
 		Listener: ln,
 		Env:      "bench",
 		Compiler: c,
-		// The snapshot once, then nothing changes until the end.
 		Source: runtime.SourceFunc(func(ctx context.Context, after int64) (*model.Snapshot, int64, error) {
 			if after < snap.Revision {
 				return snap, snap.Revision, nil
@@ -143,17 +152,14 @@ func BenchmarkPorticoREST(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- rt.Run(ctx) }()
-	defer func() {
+	b.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			b.Error(err)
 		}
-	}()
+	})
 	<-rt.Ready()
-	cl := keepAliveClient()
-	base := "http://" + rt.Addr() + "/ws/rest/erp/v1/customers/"
-	checkAnswer(b, cl, base)
-	hammer(b, cl, base)
+	return rt.Addr()
 }
 
 // BenchmarkPorticoCompiledHandler serves the compiled snapshot's handler

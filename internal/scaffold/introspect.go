@@ -111,3 +111,24 @@ func (g *groupedColumns) lists() [][]string {
 	}
 	return out
 }
+
+// scanForeignKeys reads rows of (constraint name, referenced table, column,
+// referenced column), ordered by constraint and column position, into t's
+// foreign keys; it closes rows. The catalog queries of PostgreSQL and MySQL
+// both answer in this shape.
+func scanForeignKeys(rows *sql.Rows, t *Table) error {
+	defer rows.Close()
+	for rows.Next() {
+		var name, ref, col, refCol string
+		if err := rows.Scan(&name, &ref, &col, &refCol); err != nil {
+			return err
+		}
+		if n := len(t.ForeignKeys); n == 0 || t.ForeignKeys[n-1].Name != name {
+			t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Name: name, RefTable: ref})
+		}
+		fk := &t.ForeignKeys[len(t.ForeignKeys)-1]
+		fk.Columns = append(fk.Columns, col)
+		fk.RefColumns = append(fk.RefColumns, refCol)
+	}
+	return rows.Err()
+}

@@ -88,18 +88,5 @@ func (p postgresIntrospector) table(ctx context.Context, t *Table) error {
 	if err != nil {
 		return err
 	}
-	defer frows.Close()
-	for frows.Next() {
-		var name, ref, col, refCol string
-		if err := frows.Scan(&name, &ref, &col, &refCol); err != nil {
-			return err
-		}
-		if n := len(t.ForeignKeys); n == 0 || t.ForeignKeys[n-1].Name != name {
-			t.ForeignKeys = append(t.ForeignKeys, ForeignKey{Name: name, RefTable: ref})
-		}
-		fk := &t.ForeignKeys[len(t.ForeignKeys)-1]
-		fk.Columns = append(fk.Columns, col)
-		fk.RefColumns = append(fk.RefColumns, refCol)
-	}
-	return frows.Err()
+	return scanForeignKeys(frows, t)
 }
