@@ -14,7 +14,11 @@ type APISpec struct {
 	Version     string     `json:"version"`
 	Title       string     `json:"title,omitempty"`
 	Description string     `json:"description,omitempty"`
-	Endpoints   []Endpoint `json:"endpoints"`
+	Endpoints   []Endpoint `json:"endpoints,omitempty"`
+	// SOAP exposes operations at /ws/soap/{base}/{version} (api_soap.go).
+	SOAP *SOAPSpec `json:"soap,omitempty"`
+	// OData exposes entity sets at /ws/odata/{base}/{version}/ (api_odata.go).
+	OData *ODataSpec `json:"odata,omitempty"`
 }
 
 // Endpoint is one REST operation of an API, backed by a process.
@@ -100,9 +104,11 @@ func (s *APISpec) Validate() error {
 	if !ValidAPIVersion(s.Version) {
 		e.add("spec.version", "%q is not a valid API version (e.g. v1)", s.Version)
 	}
-	if len(s.Endpoints) == 0 {
-		e.add("spec.endpoints", "an API needs at least one endpoint")
+	if len(s.Endpoints) == 0 && s.SOAP.empty() && s.OData.empty() {
+		e.add("spec.endpoints", "an API needs at least one REST endpoint, SOAP operation or OData entity set")
 	}
+	s.SOAP.validate(&e)
+	s.OData.validate(&e)
 	seen := map[string]int{}
 	names := map[string]int{}
 	for i, ep := range s.Endpoints {
@@ -227,5 +233,7 @@ func (s *APISpec) References() []Ref {
 	for _, ep := range s.Endpoints {
 		refs = append(refs, Ref{KindProcess, ep.Process})
 	}
+	refs = append(refs, s.SOAP.references()...)
+	refs = append(refs, s.OData.references()...)
 	return uniqueRefs(refs)
 }

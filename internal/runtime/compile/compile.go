@@ -1,7 +1,8 @@
 // Package compile turns a snapshot into what the runtime serves: it opens (or
 // reuses) the connections, compiles every process of every active package
-// once, compiles the REST APIs and the services-enablement operations, and
-// returns one immutable handler for /ws/. A snapshot that fails to compile
+// once, hands every deployment to each style (style.go: REST, services
+// enablement, SOAP, OData, proxies), and returns one immutable handler for
+// /ws/. A snapshot that fails to compile
 // returns an error and the runtime keeps serving the previous one.
 package compile
 
@@ -16,12 +17,9 @@ import (
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
-	"github.com/portico-dev/portico/internal/endpoint/rest"
-	"github.com/portico-dev/portico/internal/endpoint/simple"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/process"
 	"github.com/portico-dev/portico/internal/runtime"
-	"github.com/portico-dev/portico/internal/spec/openapi"
 )
 
 // Options tune the compiler.
@@ -42,8 +40,7 @@ type Options struct {
 	RecordLimitBytes int
 }
 
-// Compiler implements runtime.Compiler for REST APIs and services
-// enablement. It owns the connection pools, which outlive a single
+// Compiler implements runtime.Compiler for every API style. It owns the connection pools, which outlive a single
 // snapshot: a pool whose connection spec did not change is reused.
 type Compiler struct {
 	opts  Options
@@ -87,65 +84,32 @@ func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease
 		Recorder: c.opts.Recorder, Environment: snap.Environment, RuntimeID: c.opts.RuntimeID,
 		RecordLimitBytes: c.opts.RecordLimitBytes,
 	}
-	var apis []*rest.API
-	operations := map[string]endpoint.RunnerWithSpec{}
+	styles := c.styles(snap)
 	for i := range snap.Deployments {
 		d := &snap.Deployments[i]
 		pkg, err := c.compilePackage(ctx, d, lease)
 		if err != nil {
 			return nil, fmt.Errorf("%s@%s: %w", d.Package.Component, d.Package.Version, err)
 		}
-		root := pkg.root
-		switch spec := root.Spec.(type) {
-		case *model.APISpec:
-			aopts := withPrefix(eopts, rest.DefaultPrefix)
-			aopts.API, aopts.APIVersion = root.Name, spec.Version
-			api, err := rest.Compile(spec, pkg.procs, aopts)
-			if err != nil {
+		u := &unit{ctx: ctx, snap: snap, deployment: d, root: pkg.root, pkg: pkg, opts: eopts, lease: lease}
+		for _, s := range styles {
+			if err := s.add(u); err != nil {
 				return nil, fmt.Errorf("%s@%s: %w", d.Package.Component, d.Package.Version, err)
 			}
-			c.mountContract(api, root.Name, spec, pkg, snap.Spec.PublicURL)
-			apis = append(apis, api)
-		case *model.ProcessSpec:
-			// Services enablement: processes deployed on their own answer
-			// at /ws/simple/{type}{Object} when they declare an operation.
-			if spec.Operation != nil {
-				operations[root.Name] = pkg.procs[root.Name]
-			}
-		case *model.ProxySpec:
-			c.log.Warn("proxy components are not served by this runtime yet", "proxy", root.Name)
 		}
 	}
-	simpleHandler, err := simple.Compile(operations, withPrefix(eopts, simple.DefaultPrefix))
-	if err != nil {
-		return nil, err
-	}
 	mux := http.NewServeMux()
-	mux.Handle(rest.DefaultPrefix+"/", rest.NewRouter(apis))
-	mux.Handle(simple.DefaultPrefix+"/", simpleHandler)
+	for _, s := range styles {
+		if err := s.mount(mux); err != nil {
+			return nil, err
+		}
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		p := problem.New(http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path)
 		p.ExecutionID = endpoint.EnsureExecutionID(w)
 		problem.Write(w, r, p)
 	})
 	return mux, nil
-}
-
-// mountContract serves the API's OpenAPI document and docs page beside its
-// endpoints. A contract that cannot be generated is logged and left out:
-// the endpoints themselves still serve.
-func (c *Compiler) mountContract(api *rest.API, name string, spec *model.APISpec, pkg *compiledPackage, publicURL string) {
-	procs := make(map[string]*model.ProcessSpec, len(pkg.procs))
-	for n, p := range pkg.procs {
-		procs[n] = p.Spec
-	}
-	h, err := openapi.New(openapi.Input{API: spec, APIName: name, Processes: procs}, api.Root(), publicURL)
-	if err == nil {
-		err = api.Mount(h.Patterns(), h)
-	}
-	if err != nil {
-		c.log.Warn("the API's OpenAPI document is not served", "api", name, "version", spec.Version, "err", err)
-	}
 }
 
 func withPrefix(o endpoint.Options, prefix string) endpoint.Options {
