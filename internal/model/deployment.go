@@ -32,6 +32,9 @@ type Snapshot struct {
 	Revision    int64                `json:"revision"`
 	Spec        EnvironmentSpec      `json:"spec"`
 	Deployments []SnapshotDeployment `json:"deployments"`
+	// Consumers are the API users known to the environment, credentials
+	// hashed, for the runtime to authenticate callers on its own.
+	Consumers []Consumer `json:"consumers,omitempty"`
 }
 
 // SnapshotDeployment is one active deployment with the pinned revisions of
