@@ -3,6 +3,7 @@
 # Integration tests against real services run when their variables are set:
 #   PORTICO_TEST_POSTGRES  e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 #   PORTICO_TEST_MYSQL     e.g. root@tcp(127.0.0.1:3306)/test?parseTime=true
+#   PORTICO_TEST_REDIS     e.g. redis://127.0.0.1:6379/0
 # Without them those tests are skipped and listed at the end; with CI=true any
 # skipped test fails the run.
 set -euo pipefail
@@ -26,7 +27,7 @@ go run "honnef.co/go/tools/cmd/staticcheck@$STATICCHECK_VERSION" ./...
 
 step "integration services"
 missing=0
-for v in PORTICO_TEST_POSTGRES PORTICO_TEST_MYSQL; do
+for v in PORTICO_TEST_POSTGRES PORTICO_TEST_MYSQL PORTICO_TEST_REDIS; do
 	if [ -n "${!v:-}" ]; then
 		echo "  $v is set: those integration tests run"
 	else
