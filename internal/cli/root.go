@@ -35,6 +35,7 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newUndeployCommand(e),
 		newRollbackCommand(e),
 		newDeploymentsCommand(e),
+		newRuntimesCommand(e),
 		newExecutionsCommand(e),
 		newEnvCommand(e),
 		newTokenCommand(e),

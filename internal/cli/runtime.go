@@ -83,7 +83,8 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	// Deferred first, so it runs last: once the runtime has drained, the
 	// records of its last requests are still sent.
 	defer closeRecorder(rec, logger)
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: runtimeInstanceID()})
+	id := runtimeInstanceID()
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id})
 	if err != nil {
 		return err
 	}
@@ -106,6 +107,9 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	fmt.Fprintf(w, "  snapshot cache: %s\n", filepath.Join(c.data, "runtime", c.env+".snapshot.json"))
 	fmt.Fprintln(w, "  health: /healthz (live), /readyz (holds a snapshot)")
 	fmt.Fprintln(w, "Stop with Ctrl+C.")
+	hbCtx, stopBeats := context.WithCancel(ctx)
+	defer stopBeats()
+	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(hbCtx)
 	if err := rt.Run(ctx); err != nil {
 		return err
 	}

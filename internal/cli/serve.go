@@ -67,11 +67,19 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 		return fmt.Errorf("listen on %s (--listen / PORTICO_LISTEN): %w", cfg.listen, err)
 	}
 	defer ln.Close()
-	gln, err := net.Listen("tcp", cfg.gatewayListen)
-	if err != nil {
-		return fmt.Errorf("listen on %s (--gateway-listen / PORTICO_GATEWAY_LISTEN): %w", cfg.gatewayListen, err)
+	// --gateway-listen off runs a control plane alone: a replica of a
+	// scale-out setup, whose runtimes are started with `portico runtime`.
+	embedded := cfg.gatewayListen != gatewayOff
+	if !embedded && onStart != nil {
+		return usagef("--gateway-listen off: quickstart needs its runtime")
 	}
-	defer gln.Close()
+	var gln net.Listener
+	if embedded {
+		if gln, err = net.Listen("tcp", cfg.gatewayListen); err != nil {
+			return fmt.Errorf("listen on %s (--gateway-listen / PORTICO_GATEWAY_LISTEN): %w", cfg.gatewayListen, err)
+		}
+		defer gln.Close()
+	}
 	keys, err := cfg.keyring()
 	if err != nil {
 		return err
@@ -116,12 +124,18 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 
 	rtCtx, stopRuntime := context.WithCancel(ctx)
 	defer stopRuntime()
-	rt, rtErr := startRuntime(rtCtx, cfg, logger, st, p, ln.Addr(), gln)
-	runtimeLine := ""
-	if rtErr == nil {
-		runtimeLine = fmt.Sprintf("runtime (environment %s) listening on http://%s", serveEnvironment, rt.rt.Addr())
-	} else {
-		runtimeLine = fmt.Sprintf("runtime: could not start: %v", rtErr)
+	var (
+		rt    *embeddedRuntime
+		rtErr error
+	)
+	runtimeLine := "runtime: off (--gateway-listen off); start runtimes with `portico runtime`"
+	if embedded {
+		rt, rtErr = startRuntime(rtCtx, cfg, logger, st, p, ln.Addr(), gln)
+		if rtErr == nil {
+			runtimeLine = fmt.Sprintf("runtime (environment %s) listening on http://%s", serveEnvironment, rt.rt.Addr())
+		} else {
+			runtimeLine = fmt.Sprintf("runtime: could not start: %v", rtErr)
+		}
 	}
 	// The banner comes first even when the runtime failed: it may hold the
 	// only copy of a generated password.
@@ -132,8 +146,10 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 	if rtErr != nil {
 		fatal = fmt.Errorf("start the runtime: %w", rtErr)
 	} else {
-		rtDone = make(chan error, 1)
-		go func() { rtDone <- rt.wait() }()
+		if rt != nil {
+			rtDone = make(chan error, 1)
+			go func() { rtDone <- rt.wait() }()
+		}
 		if onStart != nil {
 			fatal = runStartHook(ctx, onStart, &started{store: st, cfg: cfg,
 				platformURL: "http://" + loopback(ln.Addr()), gatewayURL: "http://" + loopback(gln.Addr()), generated: generated})

@@ -34,11 +34,14 @@ func addServeFlags(cmd *cobra.Command, e *env) *serveConfig {
 	f.StringVar(&c.listen, "listen", envOr(e, "PORTICO_LISTEN", "127.0.0.1:8080"), "address of the platform API (env PORTICO_LISTEN; port 0 picks a free one)")
 	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory: SQLite store, runtime cache (env PORTICO_DATA)")
 	f.StringVar(&c.store, "store", envOr(e, "PORTICO_STORE", "sqlite:"), "store: sqlite: (in the data directory) or postgres://... (env PORTICO_STORE)")
-	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the runtime's shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one)")
+	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the runtime's shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one; off: a control plane without runtime)")
 	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis for counters shared by runtimes (env PORTICO_REDIS; not used yet)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
 	return c
 }
+
+// gatewayOff as --gateway-listen starts no runtime with serve.
+const gatewayOff = "off"
 
 func envOr(e *env, key, def string) string {
 	if v := e.getenv(key); v != "" {

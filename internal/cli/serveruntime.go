@@ -60,7 +60,8 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: runtimeInstanceID()})
+	id := runtimeInstanceID()
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id})
 	if err != nil {
 		closeRecorder(rec, logger)
 		tok.revoke()
@@ -83,6 +84,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 	}
 	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
+	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
 }

@@ -155,6 +155,10 @@ func New(cfg Config) (*Server, error) {
 	s.wg.Add(2)
 	go s.sweepLoop(sweep)
 	go s.retentionLoop(keep, every)
+	if feed, ok := s.store.(store.ChangeFeed); ok {
+		s.wg.Add(1)
+		go s.watchChanges(feed)
+	}
 	return s, nil
 }
 
@@ -167,6 +171,19 @@ func (s *Server) Handler() http.Handler { return s.mux }
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.done) })
 	s.wg.Wait()
+}
+
+// watchChanges wakes the snapshot long-polls of this control plane when any
+// control plane sharing the store commits a change (PostgreSQL NOTIFY), so
+// that a deploy reaches every runtime at once rather than at the next poll.
+func (s *Server) watchChanges(feed store.ChangeFeed) {
+	defer s.wg.Done()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-s.done
+		cancel()
+	}()
+	feed.WatchEnvironments(ctx, s.notifier.notify)
 }
 
 // sweepLoop deletes expired tokens and forgets old token-use times.
@@ -189,6 +206,11 @@ func (s *Server) sweepLoop(every time.Duration) {
 			} else if n > 0 {
 				s.log.Debug("deleted expired tokens", "count", n)
 			}
+			ctx, cancel = context.WithTimeout(context.Background(), 30*time.Second)
+			if _, err := s.store.DeleteRuntimesBefore(ctx, now.Add(-runtimeForget)); err != nil {
+				s.log.Warn("forgetting runtimes long offline", "err", err)
+			}
+			cancel()
 		}
 	}
 }

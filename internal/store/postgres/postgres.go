@@ -95,7 +95,8 @@ func OpenOptions(ctx context.Context, dsn string, opt Options, logger *slog.Logg
 		}
 		return nil, fmt.Errorf("%s: %w", where, err)
 	}
-	return sqlstore.New(db, db, d, logger, sqlstore.WithKeyring(opt.Keyring)), nil
+	l := &listener{cfg: cfg.Copy(), log: logger}
+	return sqlstore.New(db, db, d, logger, sqlstore.WithKeyring(opt.Keyring), sqlstore.WithChangeFeed(l.watch)), nil
 }
 
 // Dialect is PostgreSQL's: numbered placeholders, row locks that serialise

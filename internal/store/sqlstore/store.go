@@ -20,6 +20,9 @@ type Store struct {
 	d    *Dialect
 	log  *slog.Logger
 	keys *secret.Keyring // seals spec secrets; nil keeps them in clear
+	// watch delivers the changes other control planes commit (PostgreSQL's
+	// LISTEN); nil for a store only one process uses.
+	watch func(ctx context.Context, changed func(env string))
 }
 
 // Option configures a Store.
@@ -41,6 +44,24 @@ func New(writer, reader *sql.DB, d *Dialect, logger *slog.Logger, opts ...Option
 		o(s)
 	}
 	return s
+}
+
+// WithChangeFeed makes the store a store.ChangeFeed delivering changes
+// through watch.
+func WithChangeFeed(watch func(ctx context.Context, changed func(env string))) Option {
+	return func(s *Store) { s.watch = watch }
+}
+
+var _ store.ChangeFeed = (*Store)(nil)
+
+// WatchEnvironments implements store.ChangeFeed. A store without a change
+// feed (SQLite: one process) has nothing to tell and waits for ctx.
+func (s *Store) WatchEnvironments(ctx context.Context, changed func(env string)) {
+	if s.watch == nil {
+		<-ctx.Done()
+		return
+	}
+	s.watch(ctx, changed)
 }
 
 // Close implements store.Store.
