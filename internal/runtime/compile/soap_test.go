@@ -141,4 +141,10 @@ func TestSOAPWithZeep(t *testing.T) {
 	if out, err := exec.Command("xmllint", args...).CombinedOutput(); err != nil {
 		t.Fatalf("answers do not validate against the WSDL's schema: %v\n%s", err, out)
 	}
+	// The check can fail: an answer with a text id does not validate.
+	bad := filepath.Join(dir, "bad.xml")
+	_ = os.WriteFile(bad, []byte(`<getCustomerResponse xmlns="urn:portico:erp:v1"><customer><id>x</id></customer></getCustomerResponse>`), 0o600)
+	if err := exec.Command("xmllint", "--noout", "--schema", xsdPath, bad).Run(); err == nil {
+		t.Fatal("xmllint accepted an invalid answer")
+	}
 }
