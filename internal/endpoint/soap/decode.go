@@ -25,7 +25,7 @@ func (a *API) decodeOperation(op *wsdl.Operation, el *node, props map[string]any
 	seen := map[string]bool{}
 	for _, c := range el.children {
 		if c.space != a.svc.Namespace && c.space != "" {
-			return nil, clientf("element %s is not in the service's namespace %s", qname(c), a.svc.Namespace)
+			return nil, clientf("element %s is not in the service namespace %s", qname(c), a.svc.Namespace)
 		}
 		path := op.Name + "/" + c.local
 		if p := param(op, c.local); p != nil {

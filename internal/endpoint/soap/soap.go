@@ -289,7 +289,7 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, version, id string)
 	}
 	el := env.body.children[0]
 	if el.space != a.svc.Namespace {
-		return nil, process.Input{}, clientf("operation element %s is not in the service's namespace %s", qname(el), a.svc.Namespace)
+		return nil, process.Input{}, clientf("operation element %s is not in the service namespace %s", qname(el), a.svc.Namespace)
 	}
 	op := a.ops[el.local]
 	if op == nil {
