@@ -66,6 +66,13 @@ var itemProfile = model.Schema{
 // missing fails with 404 and broken with an internal error.
 func newServer(t *testing.T, rec endpoint.Recorder) *httptest.Server {
 	t.Helper()
+	srv := httptest.NewServer(newHandler(t, rec))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func newHandler(t testing.TB, rec endpoint.Recorder) http.Handler {
+	t.Helper()
 	echo := runFunc(func(in process.Input) (*process.Result, error) {
 		return &process.Result{Documents: append(append([]any{}, in.Documents...), in.Documents...)}, nil
 	})
@@ -105,9 +112,7 @@ func newServer(t *testing.T, rec endpoint.Recorder) *httptest.Server {
 	mux := http.NewServeMux()
 	mux.Handle(soap.Prefix11+"/", rt)
 	mux.Handle(soap.Prefix12+"/", rt)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return srv
+	return mux
 }
 
 func env11(body string) string {
