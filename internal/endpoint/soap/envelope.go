@@ -11,8 +11,8 @@ import (
 
 // Envelope namespaces.
 const (
-	NS11 = "http://schemas.xmlsoap.org/soap/envelope/"
-	NS12 = "http://www.w3.org/2003/05/soap-envelope"
+	NS11  = "http://schemas.xmlsoap.org/soap/envelope/"
+	NS12  = "http://www.w3.org/2003/05/soap-envelope"
 	nsXSI = "http://www.w3.org/2001/XMLSchema-instance"
 )
 

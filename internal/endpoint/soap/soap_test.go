@@ -391,3 +391,29 @@ func ExampleCompile() {
 	fmt.Println(soap.Prefix11, soap.Prefix12)
 	// Output: /ws/soap /ws/soap12
 }
+
+func TestUnwrappedAnswers(t *testing.T) {
+	t.Parallel()
+	run := runFunc(func(in process.Input) (*process.Result, error) {
+		return &process.Result{Documents: []any{map[string]any{"id": 3.0, "at": "2026-01-02 10:00:00", "paid": int64(1)}}}, nil
+	})
+	out := model.Schema{"type": "object", "properties": model.Schema{"id": model.Schema{"type": "integer"},
+		"at": model.Schema{"type": "string", "format": "date-time"}, "paid": model.Schema{"type": "boolean"}}}
+	spec := &model.APISpec{BasePath: "u", Version: "v1", SOAP: &model.SOAPSpec{Unwrapped: true,
+		Operations: []model.SOAPOperation{{Name: "getOrder", Process: "p", Result: "order"}}}}
+	api, err := soap.Compile("u", spec, map[string]endpoint.RunnerWithSpec{"p": {Runner: run, Spec: &model.ProcessSpec{Output: out}}}, endpoint.Options{}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := soap.NewRouter([]*soap.API{api})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(rt)
+	defer srv.Close()
+	resp, body := post(t, srv.URL+"/ws/soap/u/v1", xmlHeader("text/xml"), env11(`<getOrder xmlns="urn:portico:u:v1"/>`))
+	want := `<soap:Body><order xmlns="urn:portico:u:v1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><at>2026-01-02T10:00:00</at><id>3</id><paid>true</paid></order></soap:Body>`
+	if resp.StatusCode != 200 || !strings.Contains(body, want) {
+		t.Errorf("unwrapped answer = %d %s, want %s", resp.StatusCode, body, want)
+	}
+}

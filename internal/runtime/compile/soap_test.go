@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/portico-dev/portico/internal/model"
@@ -74,25 +73,6 @@ func startSampleSOAP(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(compiled.Handler())
 	t.Cleanup(srv.Close)
 	return srv
-}
-
-func soapCall(t *testing.T, url, contentType, action, body string) (int, http.Header, string) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", contentType)
-	if action != "" {
-		req.Header.Set("SOAPAction", action)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
 }
 
 // zeepPython is the Python that has Debian's python3-zeep; the test skips
