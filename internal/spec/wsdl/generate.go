@@ -192,11 +192,13 @@ func (s *Service) schema() *etree.Element {
 				field(seq, f)
 			}
 		}
-		item := &Field{Name: op.Result, Type: op.Response, Optional: true, Repeated: true}
+		// Nillable: a process may return a null document, written as
+		// xsi:nil rather than dropped, so that the count stays right.
+		item := &Field{Name: op.Result, Type: op.Response, Optional: true, Repeated: true, Nillable: true}
 		if s.Unwrapped {
 			if !results[op.Result] {
 				results[op.Result] = true
-				field(sch, &Field{Name: op.Result, Type: op.Response})
+				field(sch, &Field{Name: op.Result, Type: op.Response, Nillable: true})
 			}
 			continue
 		}

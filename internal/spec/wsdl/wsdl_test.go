@@ -102,7 +102,7 @@ func TestRenderUnwrappedAndVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := string(doc.WSDL("http://a/ws/soap/x/v1", "http://a/ws/soap12/x/v1", "http://a/ws/soap/x/v1?xsd=1", true))
-	for _, w := range []string{`<wsdl:part name="result" element="tns:order"/>`, `<soap12:address location="http://a/ws/soap12/x/v1"/>`, `<xsd:element name="order">`} {
+	for _, w := range []string{`<wsdl:part name="result" element="tns:order"/>`, `<soap12:address location="http://a/ws/soap12/x/v1"/>`, `<xsd:element name="order" nillable="true">`} {
 		if !strings.Contains(out, w) {
 			t.Errorf("lacks %s:\n%s", w, out)
 		}
