@@ -62,7 +62,7 @@ column types) go to stderr.`,
 	f.StringVar(&g.version, "version", "", "the API's version, e.g. v1 (required)")
 	f.StringVar(&g.title, "title", "", "the API's title")
 	f.BoolVar(&g.rest, "rest", true, "generate REST endpoints")
-	f.BoolVar(&g.soap, "soap", false, "generate SOAP operations (not available yet)")
+	f.BoolVar(&g.soap, "soap", false, "also expose the CRUD processes as SOAP operations (WSDL at /ws/soap/{base}/{version}?wsdl)")
 	f.BoolVar(&g.odata, "odata", false, "generate OData entity sets (not available yet)")
 	f.StringVarP(&g.outDir, "out", "o", "", "write one YAML file per component into this directory")
 	f.BoolVar(&g.apply, "apply", false, "apply the components to the control plane")
@@ -120,7 +120,12 @@ func (g *genDBOpts) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("introspect %s database: %w", driver, err)
 	}
-	gen, err := scaffold.NewGenerator(scaffold.StyleREST)
+	style := scaffold.StyleREST
+	if g.soap {
+		// The SOAP operations run the REST endpoints' processes.
+		style = scaffold.StyleSOAP
+	}
+	gen, err := scaffold.NewGenerator(style)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/portico-dev/portico/internal/manifest"
+	"github.com/portico-dev/portico/internal/model"
 )
 
 func TestGenDB(t *testing.T) {
@@ -46,6 +47,24 @@ func TestGenDB(t *testing.T) {
 			t.Errorf("stderr = %q, want the warning", errOut)
 		}
 	})
+	t.Run("soap", func(t *testing.T) {
+		t.Parallel()
+		code, out, errOut := run(t, "", append(base, "--tables", "customers", "--soap")...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		docs, err := manifest.Decode("out.yaml", []byte(out))
+		if err != nil {
+			t.Fatalf("output does not decode: %v\n%s", err, out)
+		}
+		api, ok := docs[len(docs)-1].Component.Spec.(*model.APISpec)
+		if !ok || api.SOAP == nil || len(api.SOAP.Operations) != 7 || len(api.Endpoints) != 7 {
+			t.Fatalf("want 7 REST endpoints and 7 SOAP operations on one API, got %+v", docs[len(docs)-1].Component.Spec)
+		}
+		if op := api.SOAP.Operations[0]; op.Name != "queryCustomers" || op.Process != "listCustomers" {
+			t.Errorf("first operation = %s of process %s, want queryCustomers of listCustomers", op.Name, op.Process)
+		}
+	})
 	t.Run("files", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
@@ -65,7 +84,6 @@ func TestGenDB(t *testing.T) {
 	}{
 		{"no table choice", base, "--tables or --all"},
 		{"both", append(base, "--all", "--tables", "customers"), "--tables or --all"},
-		{"soap", append(base, "--all", "--soap"), "not available yet"},
 		{"odata", append(base, "--all", "--odata"), "not available yet"},
 		{"unknown table", append(base, "--tables", "nope"), `table "nope" does not exist`},
 		{"missing api", []string{"gen", "db", "--connection", "erp", "--all"}, "--api is required"},

@@ -42,6 +42,7 @@ func printQuickstart(e *env, s *started, rep *sampleReport) {
 	fmt.Fprintf(w, "  API         %s\n", api)
 	fmt.Fprintf(w, "  OpenAPI     %s/openapi.json\n", api)
 	fmt.Fprintf(w, "  Docs        %s/docs\n", api)
+	fmt.Fprintf(w, "  WSDL        %s/ws/soap/%s/%s?wsdl (SOAP 1.1 and 1.2)\n", s.gatewayURL, rep.pkg.BasePath, rep.pkg.APIVersion)
 	fmt.Fprintf(w, "  Platform    %s/api/v1 (the web console comes in a later release)\n", s.platformURL)
 	login := "portico login --username admin"
 	if s.platformURL != defaultServer {

@@ -101,6 +101,10 @@ func sampleComponents(ctx context.Context, dbPath string) ([]*model.Component, e
 	if err != nil {
 		return nil, fmt.Errorf("generate the sample API: %w", err)
 	}
+	// The sample serves the same processes over SOAP too.
+	if err := scaffold.AddSOAP(res); err != nil {
+		return nil, fmt.Errorf("generate the sample API's SOAP operations: %w", err)
+	}
 	conn := &model.Component{Kind: model.KindConnection, Name: sampleConnection,
 		Description: "The ERP sample database of portico quickstart",
 		Spec: &model.ConnectionSpec{Type: model.ConnectionDatabase, Database: &model.DatabaseConnection{

@@ -41,13 +41,16 @@ type Generator interface {
 	Generate(db *Database, opts Options) (*Result, error)
 }
 
-// NewGenerator returns the generator of style; SOAP and OData wrap
+// NewGenerator returns the generator of style (SOAP: the REST generation
+// with its processes also exposed as SOAP operations); OData wraps
 // ErrStyleUnavailable until their runtimes exist.
 func NewGenerator(style string) (Generator, error) {
 	switch style {
 	case StyleREST:
 		return restGenerator{}, nil
-	case StyleSOAP, StyleOData:
+	case StyleSOAP:
+		return soapGenerator{}, nil
+	case StyleOData:
 		return nil, fmt.Errorf("%s generation is %w: use --rest", style, ErrStyleUnavailable)
 	}
 	return nil, fmt.Errorf("%w: unknown endpoint style %q", model.ErrInvalid, style)

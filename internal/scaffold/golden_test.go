@@ -68,7 +68,7 @@ func TestGoldenSQLite(t *testing.T) {
 
 func TestStylesNotAvailable(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{scaffold.StyleSOAP, scaffold.StyleOData} {
+	for _, s := range []string{scaffold.StyleOData} {
 		if _, err := scaffold.NewGenerator(s); err == nil {
 			t.Errorf("%s: no error", s)
 		}

@@ -21,7 +21,7 @@ func startQuickstart(t *testing.T, env []string, args ...string) *server {
 	return startVerb(t, "quickstart", listeningRE, 120*time.Second, env, args...)
 }
 
-var labelledURL = regexp.MustCompile(`(?m)^  (API|OpenAPI|Docs|Platform) +(http://\S+)`)
+var labelledURL = regexp.MustCompile(`(?m)^  (API|OpenAPI|Docs|WSDL|Platform) +(http://\S+)`)
 
 // quickstartURLs reads the labelled URLs of the summary.
 func quickstartURLs(t *testing.T, out string) map[string]string {
@@ -30,7 +30,7 @@ func quickstartURLs(t *testing.T, out string) map[string]string {
 	for _, m := range labelledURL.FindAllStringSubmatch(out, -1) {
 		urls[m[1]] = m[2]
 	}
-	for _, k := range []string{"API", "OpenAPI", "Docs", "Platform"} {
+	for _, k := range []string{"API", "OpenAPI", "Docs", "WSDL", "Platform"} {
 		if urls[k] == "" {
 			t.Fatalf("no %s URL in the output:\n%s", k, out)
 		}
@@ -289,6 +289,7 @@ func TestQuickstartFromACleanDataDirectory(t *testing.T) {
 	if status, body := do(t, http.MethodGet, urls["Docs"], nil, ""); status != http.StatusOK || !strings.Contains(strings.ToLower(string(body)), "<html") {
 		t.Errorf("GET %s: %d %.200s", urls["Docs"], status, body)
 	}
+	checkQuickstartSOAP(t, urls["WSDL"], strings.TrimSuffix(api, "/ws/rest/erp/v1"))
 	if status, _ := do(t, http.MethodGet, urls["Platform"]+"/openapi.json", nil, ""); status != http.StatusOK {
 		t.Errorf("GET %s/openapi.json: %d", urls["Platform"], status)
 	}
@@ -348,5 +349,36 @@ func TestQuickstartFromACleanDataDirectory(t *testing.T) {
 	}
 	if code := qs2.stop(syscall.SIGTERM); code != 0 {
 		t.Errorf("second quickstart exited %d on SIGTERM, want 0", code)
+	}
+}
+
+// checkQuickstartSOAP fetches the printed WSDL, which names the gateway as
+// the service's address, and calls getCustomer over SOAP 1.1.
+func checkQuickstartSOAP(t *testing.T, wsdlURL, gateway string) {
+	t.Helper()
+	if wsdlURL != gateway+"/ws/soap/erp/v1?wsdl" {
+		t.Errorf("WSDL URL %s, want %s/ws/soap/erp/v1?wsdl", wsdlURL, gateway)
+	}
+	status, body := do(t, http.MethodGet, wsdlURL, nil, "")
+	if status != http.StatusOK || !strings.Contains(string(body), `<soap:address location="`+gateway+`/ws/soap/erp/v1"/>`) ||
+		!strings.Contains(string(body), `<wsdl:operation name="queryCustomers">`) {
+		t.Errorf("GET %s: %d %.500s", wsdlURL, status, body)
+	}
+	req, err := http.NewRequest(http.MethodPost, gateway+"/ws/soap/erp/v1", strings.NewReader(
+		`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><getCustomer xmlns="urn:portico:erp:v1"><id>1</id></getCustomer></s:Body></s:Envelope>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+	req.Header.Set("SOAPAction", `"urn:portico:erp:v1/getCustomer"`)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "<getCustomerResponse") || !strings.Contains(string(b), "<id>1</id>") ||
+		resp.Header.Get("X-Execution-Id") == "" {
+		t.Errorf("SOAP getCustomer: %d %s", resp.StatusCode, b)
 	}
 }
