@@ -69,8 +69,9 @@ func (ch *CertificateHeader) Credentials() []string { return []string{ch.header}
 // Envoy's Cert= field is not supported) or base64 DER.
 func parseHeaderCert(v string) (*x509.Certificate, error) {
 	v = strings.TrimSpace(v)
-	if strings.HasPrefix(v, "%2D") || strings.HasPrefix(v, "%2d") {
-		u, err := url.QueryUnescape(v)
+	if strings.Contains(v, "%") {
+		// PathUnescape: a "+" of base64 is a plus, not a space.
+		u, err := url.PathUnescape(v)
 		if err != nil {
 			return nil, err
 		}
