@@ -30,8 +30,8 @@ type ListenerSpec struct {
 	// Name identifies the listener in logs and errors.
 	Name string `json:"name"`
 	// Address is host:port (":8443" listens on every interface).
-	Address        string             `json:"address"`
-	TLS            *ListenerTLS       `json:"tls,omitempty"`
+	Address        string           `json:"address"`
+	TLS            *ListenerTLS     `json:"tls,omitempty"`
 	Authentication ListenerAuthSpec `json:"authentication"`
 }
 

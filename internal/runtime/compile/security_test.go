@@ -2,6 +2,7 @@ package compile_test
 
 import (
 	"bufio"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
@@ -9,6 +10,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -150,7 +152,7 @@ func get(t *testing.T, c *http.Client, rawURL string, header ...string) answer {
 // echoed is what the echo process saw: its properties, "-" when unset.
 func echoed(t *testing.T, a answer) map[string]string {
 	t.Helper()
-	if a.header.Get("X-Seen-User") == "" {
+	if _, ok := a.header["X-Seen-User"]; !ok {
 		t.Fatalf("not the echo: %d %v %s", a.status, a.header, a.body)
 	}
 	m := map[string]string{}
@@ -356,4 +358,211 @@ func rawRequest(t *testing.T, addr string, roots *x509.CertPool, text string) (i
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+func TestJWTAttacksAreRefused(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	key1 := w.idp.keys["k1"]
+	rt, _ := startSecured(t, w.snap)
+	client := tlsClient(w.ca.pool)
+	target := "https://" + listenerAddr(t, rt, "jwt") + "/ws/rest/erp/v1/whoami"
+	call := func(tok string) answer { return get(t, client, target, "Authorization", "Bearer "+tok) }
+
+	wantUser(t, call(w.token(t, key1, "k1", claims(nil))), "ada")
+
+	// alg none: a token with no signature at all.
+	none, err := jwt.NewWithClaims(jwt.SigningMethodNone, claims(nil)).SignedString(jwt.UnsafeAllowNoneSignatureType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Algorithm confusion: HS256 keyed with the provider's public key,
+	// which anyone can download.
+	pub, _ := x509.MarshalPKIXPublicKey(&key1.PublicKey)
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub})
+	hs := jwt.NewWithClaims(jwt.SigningMethodHS256, claims(nil))
+	hs.Header["kid"] = "k1"
+	confused, err := hs.SignedString(pubPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, _ := rsa.GenerateKey(rand.Reader, 2048)
+	valid := w.token(t, key1, "k1", claims(nil))
+	parts := strings.Split(valid, ".")
+	cases := []struct {
+		name, token, want string
+	}{
+		{"expired", w.token(t, key1, "k1", claims(func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-2 * time.Minute).Unix() })), "expired"},
+		{"no expiry", w.token(t, key1, "k1", claims(func(c jwt.MapClaims) { delete(c, "exp") })), "not valid"},
+		{"not valid yet", w.token(t, key1, "k1", claims(func(c jwt.MapClaims) { c["nbf"] = time.Now().Add(5 * time.Minute).Unix() })), "not valid yet"},
+		{"issued in the future", w.token(t, key1, "k1", claims(func(c jwt.MapClaims) { c["iat"] = time.Now().Add(5 * time.Minute).Unix() })), "not valid yet"},
+		{"wrong issuer", w.token(t, key1, "k1", claims(func(c jwt.MapClaims) { c["iss"] = "https://evil.test" })), "not valid"},
+		{"wrong audience", w.token(t, key1, "k1", claims(func(c jwt.MapClaims) { c["aud"] = "someone-else" })), "not valid"},
+		{"alg none", none, "not valid"},
+		{"HS256 with the public key as secret", confused, "not valid"},
+		{"signed by another key under a known kid", w.token(t, stranger, "k1", claims(nil)), "not valid"},
+		{"tampered payload", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"https://idp.test","aud":"portico","preferred_username":"dave","exp":9999999999}`)) + "." + parts[2], "not valid"},
+		{"garbage", "not.a.token", "not valid"},
+		{"empty", "", "not Bearer"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := call(tc.token)
+			wantStatus(t, a, 401, tc.want)
+			if !strings.HasPrefix(a.header.Get("WWW-Authenticate"), "Bearer") {
+				t.Errorf("WWW-Authenticate = %q", a.header.Get("WWW-Authenticate"))
+			}
+		})
+	}
+
+	t.Run("key rotation", func(t *testing.T) {
+		// The provider rotates k1 out for k2: a k2 token is unknown to the
+		// cache, which fetches the set again and accepts it; k1 is revoked.
+		before := w.idp.fetches.Load()
+		key2 := w.idp.rotate(t, "k2")
+		wantUser(t, call(w.token(t, key2, "k2", claims(nil))), "ada")
+		if w.idp.fetches.Load() == before {
+			t.Fatal("the JWKS was not fetched again for an unknown kid")
+		}
+		wantStatus(t, call(w.token(t, key1, "k1", claims(nil))), 401, "not valid")
+		wantStatus(t, call(w.token(t, key2, "k9", claims(nil))), 401, "not valid")
+	})
+}
+
+func TestBypassAttemptsAreRefused(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	rt, _ := startSecured(t, w.snap)
+	apikey := listenerAddr(t, rt, "apikey")
+	basic := listenerAddr(t, rt, "basic")
+	auth := "Authorization: Basic " + b64("ada:ada-secret-pw") + "\r\n"
+	// ada may call api erp only; every request below tries to reach hr or
+	// to confuse what is checked with what runs.
+	req := func(method, target, headers string) string {
+		return method + " " + target + " HTTP/1.1\r\nHost: portico\r\nX-API-Key: ada-key\r\n" + headers + "Connection: close\r\n\r\n"
+	}
+	cases := []struct {
+		name, addr, text string
+		status           int
+	}{
+		{"allowed (control)", apikey, req("GET", "/ws/rest/erp/v1/whoami", ""), 200},
+		{"forbidden (control)", apikey, req("GET", "/ws/rest/hr/v1/whoami", ""), 403},
+		{"dot segments", apikey, req("GET", "/ws/rest/erp/v1/../../hr/v1/whoami", ""), 400},
+		{"encoded dot segments", apikey, req("GET", "/ws/rest/erp/v1/%2e%2e/%2e%2e/hr/v1/whoami", ""), 400},
+		{"mixed-case encoded dots", apikey, req("GET", "/ws/rest/erp/v1/%2E%2e/%2e%2E/hr/v1/whoami", ""), 400},
+		{"single dot segment", apikey, req("GET", "/ws/rest/erp/v1/./whoami", ""), 400},
+		{"double slash", apikey, req("GET", "/ws/rest//hr/v1/whoami", ""), 400},
+		{"leading double slash", apikey, req("GET", "//ws/rest/hr/v1/whoami", ""), 404},
+		{"encoded slash", apikey, req("GET", "/ws/rest/erp%2f..%2f..%2fhr/v1/whoami", ""), 400},
+		{"encoded slash in the API root", apikey, req("GET", "/ws/rest/hr%2Fv1/whoami", ""), 400},
+		{"backslashes", apikey, req("GET", "/ws/rest/erp/v1/..\\..\\hr/v1/whoami", ""), 400},
+		{"encoded backslash", apikey, req("GET", "/ws/rest/erp/v1/..%5c..%5chr/v1/whoami", ""), 400},
+		{"mixed-case API", apikey, req("GET", "/ws/rest/HR/v1/whoami", ""), 403},
+		{"mixed-case prefix", apikey, req("GET", "/WS/REST/hr/v1/whoami", ""), 404},
+		{"absolute-form target", apikey, req("GET", "https://portico/ws/rest/hr/v1/whoami", ""), 403},
+		{"method override header", apikey, req("POST", "/ws/rest/erp/v1/whoami", "X-HTTP-Method-Override: GET\r\nContent-Length: 0\r\n"), 400},
+		{"X-HTTP-Method", apikey, req("POST", "/ws/rest/erp/v1/whoami", "X-HTTP-Method: DELETE\r\nContent-Length: 0\r\n"), 400},
+		{"X-Method-Override", apikey, req("GET", "/ws/rest/erp/v1/admin", "X-Method-Override: GET\r\n"), 400},
+		{"duplicate API key", apikey, req("GET", "/ws/rest/erp/v1/whoami", "X-API-Key: dave-key\r\n"), 400},
+		{"oversized headers", apikey, req("GET", "/ws/rest/erp/v1/whoami", "X-Big: "+strings.Repeat("a", 2<<20)+"\r\n"), 431},
+		{"basic (control)", basic, req("GET", "/ws/rest/erp/v1/whoami", auth), 200},
+		{"duplicate Authorization", basic, req("GET", "/ws/rest/erp/v1/whoami", auth+"Authorization: Basic "+b64("dave:x")+"\r\n"), 400},
+		{"malformed Basic", basic, req("GET", "/ws/rest/erp/v1/whoami", "Authorization: Basic !!!notbase64\r\n"), 401},
+		{"Basic without a colon", basic, req("GET", "/ws/rest/erp/v1/whoami", "Authorization: Basic "+b64("ada")+"\r\n"), 401},
+		{"other scheme", basic, req("GET", "/ws/rest/erp/v1/whoami", "Authorization: Bearer abc\r\n"), 401},
+		{"API key on a basic listener", basic, req("GET", "/ws/rest/erp/v1/whoami", ""), 401},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := rawRequest(t, tc.addr, w.ca.pool, tc.text)
+			if status != tc.status {
+				t.Fatalf("status %d %s, want %d", status, body, tc.status)
+			}
+		})
+	}
+}
+
+func TestListenersChangeWithoutRestart(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	rt, src := startSecured(t, w.snap)
+	client := tlsClient(w.ca.pool)
+	const whoami = "/ws/rest/erp/v1/whoami"
+	apikey := listenerAddr(t, rt, "apikey")
+	basic := listenerAddr(t, rt, "basic")
+	wantUser(t, get(t, client, "https://"+apikey+whoami, "X-API-Key", "ada-key"), "ada")
+
+	// Revision 2: the apikey listener (same address) switches to basic and
+	// plain HTTP, the basic listener goes, a new one comes, and the
+	// environment denies 127.0.0.9.
+	next := *w.snap
+	next.Revision = 2
+	sec := *w.snap.Spec.Security
+	sec.Listeners = []model.ListenerSpec{
+		{Name: "renamed", Address: "127.0.0.3:0", Authentication: model.ListenerAuthSpec{Type: model.AuthBasic}},
+		{Name: "fresh", Address: "127.0.0.8:0", Authentication: model.ListenerAuthSpec{Type: model.AuthAPIKey}},
+	}
+	sec.IPFilter = &model.EnvironmentIPFilter{Deny: []string{"127.0.0.9"}}
+	next.Spec.Security = &sec
+	src.snap.Store(&next)
+	waitRevision(t, rt, 2)
+
+	if got := listenerAddr(t, rt, "renamed"); got != apikey {
+		t.Fatalf("the kept address moved: %s, was %s", got, apikey)
+	}
+	wantUser(t, get(t, http.DefaultClient, "http://"+apikey+whoami, "Authorization", "Basic "+b64("ada:ada-secret-pw")), "ada")
+	wantStatus(t, get(t, http.DefaultClient, "http://"+apikey+whoami, "X-API-Key", "ada-key"), 401, "authentication required")
+	fresh := listenerAddr(t, rt, "fresh")
+	wantUser(t, get(t, http.DefaultClient, "http://"+fresh+whoami, "X-API-Key", "ada-key"), "ada")
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, err := client.Get("https://" + basic + whoami); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the removed listener still answers")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The environment's deny list, from a denied source address.
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 9)}}
+	denied := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	wantStatus(t, get(t, denied, "http://"+fresh+whoami, "X-API-Key", "ada-key"), 403, "address")
+
+	// Revision 3 takes every listener away: the default listener serves
+	// the APIs again, anonymously.
+	last := next
+	last.Revision = 3
+	last.Spec.Security = nil
+	src.snap.Store(&last)
+	waitRevision(t, rt, 3)
+	wantUser(t, get(t, http.DefaultClient, "http://"+rt.Addr()+whoami), "")
+	if n := len(rt.Status().Listeners); n != 0 {
+		t.Fatalf("%d listeners left", n)
+	}
+}
+
+func TestListenerThatCannotOpenKeepsThePreviousSnapshot(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	rt, src := startSecured(t, w.snap)
+	next := *w.snap
+	next.Revision = 2
+	sec := *w.snap.Spec.Security
+	sec.Listeners = append([]model.ListenerSpec{}, sec.Listeners...)
+	sec.Listeners[0].TLS = &model.ListenerTLS{CertFile: "/nonexistent/cert.pem", KeyFile: "/nonexistent/key.pem"}
+	next.Spec.Security = &sec
+	src.snap.Store(&next)
+	deadline := time.Now().Add(5 * time.Second)
+	for rt.Status().FailedRevision != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("revision 2 did not fail: %+v", rt.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if s := rt.Status(); s.Revision != 1 || !strings.Contains(s.LastError, "nonexistent") {
+		t.Fatalf("status %+v", s)
+	}
+	wantUser(t, get(t, tlsClient(w.ca.pool), "https://"+listenerAddr(t, rt, "basic")+"/ws/rest/erp/v1/whoami",
+		"Authorization", "Basic "+b64("ada:ada-secret-pw")), "ada")
 }
