@@ -96,7 +96,7 @@ func (b *Basic) Authenticate(r *http.Request, idx *Consumers) (*Principal, *prob
 	if c == nil {
 		return nil, unauthorized(b.challenge, "wrong user or password")
 	}
-	return &Principal{Name: c.Name, Roles: c.Roles, Consumer: c}, nil
+	return c.principal, nil
 }
 
 // Credentials implements Authenticator.
@@ -121,7 +121,7 @@ func (APIKey) Authenticate(r *http.Request, idx *Consumers) (*Principal, *proble
 	if c == nil {
 		return nil, unauthorized("", "the API key is not valid")
 	}
-	return &Principal{Name: c.Name, Roles: c.Roles, Consumer: c}, nil
+	return c.principal, nil
 }
 
 // Credentials implements Authenticator.
@@ -149,5 +149,5 @@ func certPrincipal(cert *x509.Certificate, idx *Consumers) (*Principal, *problem
 	if c == nil {
 		return nil, unauthorized("", "the client certificate belongs to no consumer")
 	}
-	return &Principal{Name: c.Name, Roles: c.Roles, Consumer: c}, nil
+	return c.principal, nil
 }

@@ -19,7 +19,12 @@ type Consumer struct {
 	apis map[string]bool
 	ip   *ConsumerIPFilter
 	hash *phc // nil: no password
+	// principal is built once, so that authenticating allocates nothing.
+	principal *Principal
 }
+
+// Principal is the consumer as a request's caller.
+func (c *Consumer) Principal() *Principal { return c.principal }
 
 // MayCall reports whether the consumer's API filter admits the endpoint of
 // api. An empty endpoint (a path of the API that is no endpoint, such as its
@@ -66,6 +71,7 @@ func NewConsumers(env string, cs []model.Consumer) (*Consumers, error) {
 			continue
 		}
 		c := &Consumer{Name: m.Name, Roles: m.Roles}
+		c.principal = &Principal{Name: c.Name, Roles: c.Roles, Consumer: c}
 		if len(m.APIs) > 0 {
 			c.apis = make(map[string]bool, len(m.APIs))
 			for _, a := range m.APIs {

@@ -5,7 +5,9 @@ import (
 	"slices"
 )
 
-// Principal is the authenticated caller of one request.
+// Principal is the authenticated caller of one request. A consumer's
+// principal is built once per snapshot and shared by its requests: never
+// modify one.
 type Principal struct {
 	// Name is the consumer's name, or the JWT user of a caller who is not
 	// a consumer.
