@@ -92,7 +92,10 @@ func (b *Basic) Authenticate(r *http.Request, idx *Consumers) (*Principal, *prob
 	if err != nil || !ok || name == "" {
 		return nil, unauthorized(b.challenge, "the Authorization header is not Basic base64(user:password)")
 	}
-	c := idx.VerifyPassword(name, pw)
+	c, err := idx.VerifyPassword(r.Context(), name, pw)
+	if err != nil {
+		return nil, problem.New(http.StatusServiceUnavailable, "the request ended while waiting for its password check")
+	}
 	if c == nil {
 		return nil, unauthorized(b.challenge, "wrong user or password")
 	}

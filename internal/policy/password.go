@@ -1,11 +1,15 @@
 package policy
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -66,11 +70,18 @@ var dummyHash = &phc{memory: 19 * 1024, time: 2, threads: 1, salt: make([]byte, 
 // basicCache remembers successful basic-auth verifications briefly, so that
 // a client repeating its credentials on every call pays argon2id once. It is
 // direct mapped (a fixed array of atomic slots indexed by the key), so it is
-// bounded and lock free; a collision only evicts. The key is a SHA-256 of
-// the name and password: the cache never holds a password.
+// bounded and lock free; a collision only evicts. The key is an HMAC-SHA256
+// of the name and password under a random key of the snapshot: the cache
+// never holds a password, nor a digest that could be guessed offline.
+//
+// sem bounds the argon2id verifications running at once (each takes its
+// memory cost, 19 MiB by default): a flood of wrong passwords queues up
+// instead of exhausting the runtime's memory.
 type basicCache struct {
 	slots [basicCacheSlots]atomic.Pointer[basicEntry]
 	ttl   time.Duration
+	key   []byte
+	sem   chan struct{}
 }
 
 const (
@@ -84,10 +95,14 @@ type basicEntry struct {
 	expires int64 // unix nanoseconds
 }
 
-func newBasicCache() *basicCache { return &basicCache{ttl: basicCacheTTL} }
+func newBasicCache() *basicCache {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key) // never fails since Go 1.24
+	return &basicCache{ttl: basicCacheTTL, key: key, sem: make(chan struct{}, max(2, runtime.GOMAXPROCS(0)))}
+}
 
-func basicKey(name, pw string) [sha256.Size]byte {
-	h := sha256.New()
+func (bc *basicCache) keyOf(name, pw string) [sha256.Size]byte {
+	h := hmac.New(sha256.New, bc.key)
 	h.Write([]byte(name))
 	h.Write([]byte{0})
 	h.Write([]byte(pw))
@@ -111,22 +126,29 @@ func (bc *basicCache) put(k [sha256.Size]byte, c *Consumer, now time.Time) {
 }
 
 // VerifyPassword authenticates name and pw: the consumer, or nil whichever
-// half was wrong. Unknown users cost a verification too.
-func (idx *Consumers) VerifyPassword(name, pw string) *Consumer {
+// half was wrong. Unknown users cost a verification too. It fails with
+// ctx's error when ctx ends while waiting for a verification slot.
+func (idx *Consumers) VerifyPassword(ctx context.Context, name, pw string) (*Consumer, error) {
 	now := time.Now()
-	k := basicKey(name, pw)
+	k := idx.basic.keyOf(name, pw)
 	if c := idx.basic.get(k, now); c != nil {
-		return c
+		return c, nil
 	}
 	c := idx.byName[name]
 	h := dummyHash
 	if c != nil && c.hash != nil {
 		h = c.hash
 	}
+	select {
+	case idx.basic.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	ok := h.verify(pw)
+	<-idx.basic.sem
 	if c == nil || c.hash == nil || !ok {
-		return nil
+		return nil, nil
 	}
 	idx.basic.put(k, c, now)
-	return c
+	return c, nil
 }

@@ -1,13 +1,18 @@
 package policy
 
 import (
+	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/argon2"
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/model"
@@ -202,3 +207,37 @@ type headerWriter struct {
 func (w *headerWriter) Header() http.Header         { return w.h }
 func (w *headerWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *headerWriter) WriteHeader(code int)        { w.code = code }
+
+func testPHC(pw string) string {
+	salt := []byte("0123456789abcdef")
+	key := argon2.IDKey([]byte(pw), salt, 1, 64, 1, 32)
+	return fmt.Sprintf("$argon2id$v=%d$m=64,t=1,p=1$%s$%s", argon2.Version,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
+}
+
+func TestPasswordsAndTheirCache(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	idx, err := NewConsumers("dev", []model.Consumer{{Name: "ada", PasswordHash: testPHC("first-password")}, {Name: "bob"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 { // the second and third come from the cache
+		if c, _ := idx.VerifyPassword(ctx, "ada", "first-password"); c == nil || c.Name != "ada" {
+			t.Fatalf("call %d: the right password failed", i)
+		}
+	}
+	for _, tc := range [][2]string{{"ada", "first-passwore"}, {"ada", ""}, {"bob", ""}, {"nobody", "first-password"}, {"ada\x00", "first-password"}} {
+		if c, _ := idx.VerifyPassword(ctx, tc[0], tc[1]); c != nil {
+			t.Errorf("%q/%q was accepted", tc[0], tc[1])
+		}
+	}
+	// A new snapshot with a changed password forgets the cached success.
+	next, _ := NewConsumers("dev", []model.Consumer{{Name: "ada", PasswordHash: testPHC("second-password")}})
+	if c, _ := next.VerifyPassword(ctx, "ada", "first-password"); c != nil {
+		t.Fatal("the old password still works after the change")
+	}
+	if c, _ := next.VerifyPassword(ctx, "ada", "second-password"); c == nil {
+		t.Fatal("the new password fails")
+	}
+}
