@@ -78,7 +78,7 @@ func newWorld(t *testing.T) *world {
 			}}},
 			{Name: "mtls", Address: "127.0.0.5:0", TLS: &model.ListenerTLS{CertFile: certFile, KeyFile: keyFile, ClientCAFile: w.ca.caFile, MinVersion: "1.3"},
 				Authentication: model.ListenerAuthSpec{Type: model.AuthClientCertificate}},
-			{Name: "certheader", Address: "127.0.0.6:0", Authentication: model.ListenerAuthSpec{Type: model.AuthCertificateHeader,
+			{Name: "certheader", Address: "127.0.0.6:0", TLS: files, Authentication: model.ListenerAuthSpec{Type: model.AuthCertificateHeader,
 				CertificateHeader: &model.CertificateHeaderSpec{TrustedProxies: []string{"127.0.0.0/8"}}}},
 			{Name: "dev", Address: "127.0.0.7:0", TLS: &model.ListenerTLS{SelfSigned: true}},
 		},
@@ -189,11 +189,7 @@ func TestEveryAuthenticationTypeOverTLS(t *testing.T) {
 	key1 := w.idp.keys["k1"]
 	rt, _ := startSecured(t, w.snap)
 	at := func(listener, path string) string {
-		scheme := "https://"
-		if listener == "certheader" {
-			scheme = "http://"
-		}
-		return scheme + listenerAddr(t, rt, listener) + path
+		return "https://" + listenerAddr(t, rt, listener) + path
 	}
 	client := tlsClient(w.ca.pool)
 	const whoami = "/ws/rest/erp/v1/whoami"
@@ -203,6 +199,14 @@ func TestEveryAuthenticationTypeOverTLS(t *testing.T) {
 		wantStatus(t, a, 404, "serves no APIs")
 		if a := get(t, http.DefaultClient, "http://"+rt.Addr()+"/readyz"); a.status != 200 {
 			t.Fatalf("readyz = %d", a.status)
+		}
+	})
+
+	t.Run("TLS 1.2 is the minimum", func(t *testing.T) {
+		old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: w.ca.pool, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}}}
+		if resp, err := old.Get(at("apikey", whoami)); err == nil {
+			resp.Body.Close()
+			t.Fatal("TLS 1.1 was accepted")
 		}
 	})
 
@@ -288,13 +292,15 @@ func TestEveryAuthenticationTypeOverTLS(t *testing.T) {
 
 	t.Run("certificateHeader", func(t *testing.T) {
 		pemCert := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: w.ada.Certificate[0]}))
-		a := get(t, http.DefaultClient, at("certheader", whoami), "X-Client-Cert", url.PathEscape(pemCert))
+		a := get(t, client, at("certheader", whoami), "X-Client-Cert", url.PathEscape(pemCert))
 		wantUser(t, a, "ada")
 		if got := echoed(t, a); got["Cert"] != "-" {
 			t.Errorf("the process saw the certificate header: %v", got)
 		}
-		wantStatus(t, get(t, http.DefaultClient, at("certheader", whoami), "X-Client-Cert", "garbage"), 400, "does not hold a certificate")
-		wantStatus(t, get(t, http.DefaultClient, at("certheader", whoami)), 401, "client certificate is required")
+		wantStatus(t, get(t, client, at("certheader", whoami), "X-Client-Cert", "garbage"), 400, "does not hold a certificate")
+		wantStatus(t, get(t, client, at("certheader", whoami)), 401, "client certificate is required")
+		// base64 DER, as some terminators send it.
+		wantUser(t, get(t, client, at("certheader", "/ws/rest/hr/v1/whoami"), "X-Client-Cert", base64.StdEncoding.EncodeToString(w.erin.Certificate[0])), "erin")
 	})
 
 	t.Run("self-signed development listener", func(t *testing.T) {
