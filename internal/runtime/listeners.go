@@ -37,6 +37,10 @@ type managedListener struct {
 	srv     *http.Server
 	state   atomic.Pointer[listenerState]
 	done    chan struct{}
+	// accepted is the state the last connection was accepted with. Only
+	// the server's accept loop touches it: http.Server calls Accept and
+	// then ConnContext on the same goroutine, one connection at a time.
+	accepted *listenerState
 }
 
 // listenerState is what a connection accepted now gets.
@@ -53,10 +57,38 @@ func (m *managedListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st := m.state.Load(); st.tls != nil {
+	st := m.state.Load()
+	m.accepted = st
+	if st.tls != nil {
 		return tls.Server(c, st.tls), nil
 	}
 	return c, nil
+}
+
+type connStateKey struct{}
+
+// connContext names the listener on the connection's context, with the
+// state it was accepted with.
+func (m *managedListener) connContext(ctx context.Context, _ net.Conn) context.Context {
+	st := m.accepted
+	return context.WithValue(policy.WithListener(ctx, st.spec.Name), connStateKey{}, st)
+}
+
+// serve refuses requests of a connection accepted under settings the
+// listener no longer has (another name, so another authentication, or
+// other TLS settings): a keep-alive connection must not keep the old
+// rules. The client connects again and gets the new ones.
+func (m *managedListener) serve(rt *Runtime) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st, _ := r.Context().Value(connStateKey{}).(*listenerState)
+		if cur := m.state.Load(); st != cur && (st == nil || st.spec.Name != cur.spec.Name || st.tlsKey != cur.tlsKey) {
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "0")
+			writeProblem(w, r, http.StatusServiceUnavailable, "the listener's settings changed; connect again")
+			return
+		}
+		rt.ServeHTTP(w, r)
+	})
 }
 
 // Close implements net.Listener.
@@ -134,9 +166,7 @@ func (r *Runtime) applyListeners(plan *listenerPlan) {
 		st.address = ln.Addr().String()
 		m := &managedListener{address: addr, ln: ln, done: make(chan struct{})}
 		m.state.Store(st)
-		m.srv = r.newServer(r, func(ctx context.Context, _ net.Conn) context.Context {
-			return policy.WithListener(ctx, m.state.Load().spec.Name)
-		})
+		m.srv = r.newServer(m.serve(r), m.connContext)
 		r.listeners[addr] = m
 		r.log.Info("listening", "listener", st.spec.Name, "address", st.address, "tls", st.tls != nil,
 			"authentication", authType(st.spec.Authentication.Type))

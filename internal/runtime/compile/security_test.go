@@ -516,6 +516,10 @@ func TestListenersChangeWithoutRestart(t *testing.T) {
 	if got := listenerAddr(t, rt, "renamed"); got != apikey {
 		t.Fatalf("the kept address moved: %s, was %s", got, apikey)
 	}
+	// The TLS connection the client kept alive was accepted under the old
+	// rules: it is told to connect again, never served by them.
+	a := get(t, client, "https://"+apikey+whoami, "X-API-Key", "ada-key")
+	wantStatus(t, a, 503, "connect again")
 	wantUser(t, get(t, http.DefaultClient, "http://"+apikey+whoami, "Authorization", "Basic "+b64("ada:ada-secret-pw")), "ada")
 	wantStatus(t, get(t, http.DefaultClient, "http://"+apikey+whoami, "X-API-Key", "ada-key"), 401, "authentication required")
 	fresh := listenerAddr(t, rt, "fresh")
