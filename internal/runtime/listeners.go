@@ -87,6 +87,19 @@ func (m *managedListener) serve(rt *Runtime) http.Handler {
 			writeProblem(w, r, http.StatusServiceUnavailable, "the listener's settings changed; connect again")
 			return
 		}
+		if r.URL.Path == "/readyz" {
+			// The environment's listeners face the API callers: readiness
+			// without the errors and addresses the default listener shows.
+			if checkMethod(w, r) {
+				s := rt.Status()
+				status := http.StatusOK
+				if !s.Ready {
+					status = http.StatusServiceUnavailable
+				}
+				writeJSON(w, status, "application/json", map[string]any{"ready": s.Ready, "revision": s.Revision})
+			}
+			return
+		}
 		rt.ServeHTTP(w, r)
 	})
 }

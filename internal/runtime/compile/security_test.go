@@ -202,6 +202,16 @@ func TestEveryAuthenticationTypeOverTLS(t *testing.T) {
 		}
 	})
 
+	t.Run("health checks on a declared listener tell no details", func(t *testing.T) {
+		a := get(t, client, at("apikey", "/readyz"))
+		if a.status != 200 || strings.TrimSpace(a.body) != `{"ready":true,"revision":1}` {
+			t.Fatalf("readyz = %d %s", a.status, a.body)
+		}
+		if a := get(t, client, at("apikey", "/healthz")); a.status != 200 {
+			t.Fatalf("healthz = %d", a.status)
+		}
+	})
+
 	t.Run("TLS 1.2 is the minimum", func(t *testing.T) {
 		old := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: w.ca.pool, MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}}}
 		if resp, err := old.Get(at("apikey", whoami)); err == nil {
