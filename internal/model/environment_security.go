@@ -2,10 +2,10 @@ package model
 
 import (
 	"fmt"
-	"net"
 	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -158,7 +158,7 @@ func (s *SecuritySpec) validate(e *errs, path string) {
 		} else {
 			names[l.Name] = i
 		}
-		if _, port, err := net.SplitHostPort(l.Address); err != nil || port == "" {
+		if !validListenAddress(l.Address) {
 			e.add(p+".address", "%q is not host:port", l.Address)
 		} else if j, dup := addrs[l.Address]; dup {
 			e.add(p+".address", "%q duplicates %s.listeners[%d].address", l.Address, path, j)
@@ -313,6 +313,25 @@ func (c *CORSSpec) validate(e *errs, p string) {
 	if c.MaxAge < 0 {
 		e.add(p+".maxAge", "must not be negative")
 	}
+}
+
+// validListenAddress reports host:port with a port of 0 to 65535 and a
+// host that is empty, a name, an IPv4 address or a bracketed IPv6 one.
+func validListenAddress(s string) bool {
+	i := strings.LastIndexByte(s, ':')
+	if i < 0 {
+		return false
+	}
+	host, port := s[:i], s[i+1:]
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 || port == "" || port[0] == '+' || port[0] == '-' {
+		return false
+	}
+	if strings.HasPrefix(host, "[") {
+		a, err := netip.ParseAddr(strings.TrimSuffix(host[1:], "]"))
+		return err == nil && strings.HasSuffix(host, "]") && a.Is6()
+	}
+	return !strings.ContainsAny(host, ":[]/ ")
 }
 
 func validCIDR(s string) bool {

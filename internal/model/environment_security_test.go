@@ -36,6 +36,10 @@ func TestEnvironmentSecurityValidate(t *testing.T) {
 		}), nil},
 		{"duplicates", env(model.SecuritySpec{Listeners: []model.ListenerSpec{l("a", ":1", nil, model.ListenerAuthSpec{}), l("a", ":1", nil, model.ListenerAuthSpec{})}}),
 			[]string{"spec.security.listeners[1].name", "spec.security.listeners[1].address"}},
+		{"addresses", env(model.SecuritySpec{Listeners: []model.ListenerSpec{
+			l("a", "[::1]:8443", nil, model.ListenerAuthSpec{}), l("b", "localhost:0", nil, model.ListenerAuthSpec{}), l("c", "::1:80", nil, model.ListenerAuthSpec{}),
+			l("d", "host:99999", nil, model.ListenerAuthSpec{}), l("e", "host:", nil, model.ListenerAuthSpec{}), l("f", "[1.2.3.4]:80", nil, model.ListenerAuthSpec{}),
+		}}), []string{"spec.security.listeners[2].address", "spec.security.listeners[3].address", "spec.security.listeners[4].address", "spec.security.listeners[5].address"}},
 		{"bad address and type", env(model.SecuritySpec{Listeners: []model.ListenerSpec{l("a", "8443", nil, model.ListenerAuthSpec{Type: "magic"})}}),
 			[]string{"spec.security.listeners[0].address", "spec.security.listeners[0].authentication.type"}},
 		{"tls without files", env(model.SecuritySpec{Listeners: []model.ListenerSpec{l("a", ":1", &model.ListenerTLS{MinVersion: "1.0", CipherSuites: []string{"TLS_RSA_WITH_RC4_128_SHA"}}, model.ListenerAuthSpec{})}}),
