@@ -30,7 +30,7 @@ type Router interface {
 // APIs may call no path that cannot be told to be one of them.
 func Authorize(p *Principal, rt Route) *problem.Problem {
 	if len(rt.Roles) > 0 && (p == nil || !p.HasRole(rt.Roles)) {
-		return problem.New(http.StatusForbidden, "this endpoint requires one of the roles the caller does not hold")
+		return problem.New(http.StatusForbidden, "this endpoint requires a role the caller does not hold")
 	}
 	if p != nil && p.Consumer != nil && !p.Consumer.MayCall(rt.API, rt.Endpoint) {
 		return problem.New(http.StatusForbidden, "consumer "+p.Name+" may not call this API")

@@ -256,7 +256,7 @@ func TestEveryAuthenticationTypeOverTLS(t *testing.T) {
 		wantStatus(t, get(t, client, at("apikey", whoami)), 401, "X-API-Key")
 		// The API filter, per API and per endpoint, and the endpoint's roles.
 		wantStatus(t, get(t, client, at("apikey", "/ws/rest/hr/v1/whoami"), "X-API-Key", "ada-key"), 403, "may not call")
-		wantStatus(t, get(t, client, at("apikey", "/ws/rest/erp/v1/admin"), "X-API-Key", "ada-key"), 403, "roles")
+		wantStatus(t, get(t, client, at("apikey", "/ws/rest/erp/v1/admin"), "X-API-Key", "ada-key"), 403, "requires a role")
 		wantUser(t, get(t, client, at("apikey", "/ws/rest/erp/v1/whoami"), "X-API-Key", "carol-key"), "carol")
 		wantStatus(t, get(t, client, at("apikey", "/ws/rest/erp/v1/admin"), "X-API-Key", "carol-key"), 403, "may not call")
 		wantStatus(t, get(t, client, at("apikey", "/ws/rest/erp/v1/openapi.json"), "X-API-Key", "carol-key"), 403, "may not call")
