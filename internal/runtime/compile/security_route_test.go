@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -57,5 +59,53 @@ func TestRouteTableKnowsEveryStyle(t *testing.T) {
 		if got.API != tc.want.API || got.Endpoint != tc.want.Endpoint || len(got.Roles) != len(tc.want.Roles) {
 			t.Errorf("%s %s = %+v, want %+v", tc.method, tc.path, got, tc.want)
 		}
+	}
+}
+
+func TestJWKSFetchersFollowTheSnapshots(t *testing.T) {
+	t.Parallel()
+	idp := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(`{"keys":[]}`)) }))
+	defer idp.Close()
+	c, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	snap := func(rev int64, url string) *model.Snapshot {
+		return &model.Snapshot{Environment: "dev", Revision: rev, Spec: model.EnvironmentSpec{Security: &model.SecuritySpec{Listeners: []model.ListenerSpec{{
+			Name: "sso", Address: ":0", Authentication: model.ListenerAuthSpec{Type: model.AuthJWT, JWT: &model.JWTSpec{
+				Issuer: "https://idp", Audiences: []string{"a"}, JWKSURL: url}},
+		}}}}}
+	}
+	ctx := context.Background()
+	first, err := c.Compile(ctx, snap(1, idp.URL), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := c.Compile(ctx, snap(2, idp.URL), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := c.jwks.Len(); n != 1 {
+		t.Fatalf("%d fetchers for one provider, want 1 shared", n)
+	}
+	first.Close()
+	<-first.Released()
+	if n := c.jwks.Len(); n != 1 {
+		t.Fatal("the fetcher stopped while a snapshot still uses it")
+	}
+	third, err := c.Compile(ctx, snap(3, idp.URL+"/other"), second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second.Close()
+	<-second.Released()
+	if n := c.jwks.Len(); n != 1 {
+		t.Fatalf("%d fetchers after the provider changed, want only the new one", n)
+	}
+	third.Close()
+	<-third.Released()
+	if n := c.jwks.Len(); n != 0 {
+		t.Fatalf("%d fetchers left with no snapshot", n)
 	}
 }
