@@ -42,6 +42,8 @@ type Endpoint struct {
 	ResponseProfile Schema             `json:"responseProfile,omitempty"`
 	Query           []QueryParam       `json:"query,omitempty"`
 	Responses       []EndpointResponse `json:"responses,omitempty"` // additional documented responses
+	// Roles, when set, are required of the caller: one of them suffices.
+	Roles []string `json:"roles,omitempty"`
 }
 
 // QueryParam is a typed query parameter of an endpoint.
@@ -137,6 +139,11 @@ func (s *APISpec) Validate() error {
 				e.add(p+".name", "%q duplicates spec.endpoints[%d].name", ep.Name, j)
 			} else {
 				names[ep.Name] = i
+			}
+		}
+		for j, r := range ep.Roles {
+			if !ValidName(r) {
+				e.add(fmt.Sprintf("%s.roles[%d]", p, j), "%q is not a role name", r)
 			}
 		}
 		if ep.Input != "" && !slices.Contains(BodyTypes, ep.Input) {

@@ -24,6 +24,9 @@ type EnvironmentSpec struct {
 	// PublicURL is the address callers use to reach the runtimes; generated
 	// contracts use it when set, and the request's address otherwise.
 	PublicURL string `json:"publicURL,omitempty"`
+	// Security holds the listeners (TLS, authentication), IP filters and
+	// CORS of the shared web server (environment_security.go).
+	Security *SecuritySpec `json:"security,omitempty"`
 }
 
 // Validate checks the environment.
@@ -39,6 +42,9 @@ func (env *Environment) Validate() error {
 		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
 			e.add("spec.publicURL", "%q is not an absolute http(s) URL", u)
 		}
+	}
+	if env.Spec.Security != nil {
+		env.Spec.Security.validate(&e, "spec.security")
 	}
 	return e.err()
 }

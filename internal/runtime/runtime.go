@@ -69,6 +69,9 @@ type Runtime struct {
 	ln    net.Listener
 	srv   *http.Server
 	cache cache
+	// listeners are the environment's declared listeners by address; only
+	// the update loop touches them, then shutdown once the loop is done.
+	listeners map[string]*managedListener
 
 	current atomic.Pointer[Compiled]
 	status  atomic.Pointer[Status]
@@ -113,21 +116,15 @@ func New(cfg Config) (*Runtime, error) {
 		}
 	}
 	r := &Runtime{
-		cfg:   cfg,
-		log:   log,
-		ln:    ln,
-		cache: newCache(cfg.DataDir, cfg.Env),
-		ready: make(chan struct{}),
+		cfg:       cfg,
+		log:       log,
+		ln:        ln,
+		cache:     newCache(cfg.DataDir, cfg.Env),
+		ready:     make(chan struct{}),
+		listeners: map[string]*managedListener{},
 	}
 	r.status.Store(&Status{Environment: cfg.Env})
-	r.srv = &http.Server{
-		Handler:           r,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	r.srv = r.newServer(r, nil)
 	return r, nil
 }
 
@@ -187,6 +184,7 @@ func (r *Runtime) shutdown() {
 		r.log.Warn("requests still running after the drain timeout were cut", "timeout", r.cfg.ShutdownTimeout, "err", err)
 		_ = r.srv.Close()
 	}
+	r.stopListeners()
 	// Requests cut above may still be running: their references keep the
 	// resources alive until they return.
 	if c := r.current.Swap(nil); c != nil {

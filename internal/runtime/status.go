@@ -31,4 +31,7 @@ type Status struct {
 	Connected bool `json:"connected"`
 	// SourceError is why the last poll failed, while not Connected.
 	SourceError string `json:"sourceError,omitempty"`
+	// Listeners are the environment's declared listeners the runtime
+	// serves; empty when the APIs are served on the default listener.
+	Listeners []ListenerStatus `json:"listeners,omitempty"`
 }

@@ -96,7 +96,19 @@ func (r *Runtime) install(ctx context.Context, snap *model.Snapshot, from string
 		r.publish(func(s *Status) { s.LastError, s.FailedRevision = err.Error(), snap.Revision })
 		return false
 	}
+	// The listeners are prepared before the swap, so that a snapshot whose
+	// certificate cannot be read or whose port is taken does not serve
+	// half: the previous one keeps serving, listeners included.
+	plan, err := r.planListeners(snap.Spec.Security)
+	if err != nil {
+		c.Close()
+		r.log.Error("snapshot's listeners cannot open; the runtime keeps serving the previous one",
+			"revision", snap.Revision, "err", err)
+		r.publish(func(s *Status) { s.LastError, s.FailedRevision = err.Error(), snap.Revision })
+		return false
+	}
 	r.current.Store(c)
+	r.applyListeners(plan)
 	if prev != nil {
 		prev.Close()
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/policy"
 	"github.com/portico-dev/portico/internal/process"
 	"github.com/portico-dev/portico/internal/runtime"
 )
@@ -38,6 +39,9 @@ type Options struct {
 	// RecordLimitBytes caps the documents copied into a record, each way
 	// (endpoint.DefaultRecordLimit when zero).
 	RecordLimitBytes int
+	// JWKSClient fetches the JWKS of JWT listeners (a client with a 10s
+	// timeout when nil).
+	JWKSClient *http.Client
 }
 
 // Compiler implements runtime.Compiler for every API style. It owns the connection pools, which outlive a single
@@ -46,6 +50,9 @@ type Compiler struct {
 	opts  Options
 	log   *slog.Logger
 	pools *pools
+	// jwks holds the JWKS fetchers of the listeners' JWT authentication,
+	// shared by the snapshots that use the same provider.
+	jwks *policy.JWKSCache
 }
 
 var _ runtime.Compiler = (*Compiler)(nil)
@@ -61,21 +68,35 @@ func New(opts Options) (*Compiler, error) {
 			return nil, fmt.Errorf("paging key: %w", err)
 		}
 	}
-	return &Compiler{opts: opts, log: opts.Logger, pools: newPools(opts.Logger)}, nil
+	return &Compiler{opts: opts, log: opts.Logger, pools: newPools(opts.Logger), jwks: policy.NewJWKSCache(opts.JWKSClient, opts.Logger)}, nil
 }
 
-// Close releases every pool; call it after the runtime has stopped.
-func (c *Compiler) Close() { c.pools.closeAll() }
+// Close releases every pool and JWKS fetcher; call it after the runtime has
+// stopped.
+func (c *Compiler) Close() {
+	c.pools.closeAll()
+	c.jwks.Close()
+}
 
 // Compile implements runtime.Compiler.
 func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime.Compiled) (*runtime.Compiled, error) {
 	lease := c.pools.lease()
 	h, err := c.build(ctx, snap, lease)
+	var releaseSecurity func()
+	if err == nil {
+		h, releaseSecurity, err = c.secure(snap, h)
+	}
 	if err != nil {
+		if releaseSecurity != nil {
+			releaseSecurity()
+		}
 		lease.release()
 		return nil, fmt.Errorf("snapshot %s@%d: %w", snap.Environment, snap.Revision, err)
 	}
-	return runtime.NewCompiled(snap.Revision, h, lease.release), nil
+	return runtime.NewCompiled(snap.Revision, h, func() {
+		releaseSecurity()
+		lease.release()
+	}), nil
 }
 
 func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease) (http.Handler, error) {
