@@ -69,6 +69,7 @@ type Store interface {
 	Users
 	Tokens
 	Executions
+	Apps
 }
 
 // Components are saved as immutable, numbered revisions.
