@@ -27,10 +27,27 @@ type LimitsSpec struct {
 	// ExecutionTimeLimit cancels a process that runs longer; the caller
 	// gets 522 and the process's database work is rolled back.
 	ExecutionTimeLimit Duration `json:"executionTimeLimit,omitempty"`
+	// Pools are the worker pools of each runtime: a pool without APIs is
+	// shared by every API it does not leave to a dedicated pool; a
+	// workload narrows a pool to general or low-latency processes.
+	Pools []PoolSpec `json:"pools,omitempty"`
 	// OnRedisFailure is what runtimes do when Redis does not answer:
 	// "local" (default: count locally, and say so in logs) or "refuse"
 	// (answer 503 until Redis is back).
 	OnRedisFailure string `json:"onRedisFailure,omitempty"`
+}
+
+// PoolSpec is one worker pool of each runtime.
+type PoolSpec struct {
+	Name string `json:"name"`
+	// APIs dedicates the pool to these APIs; none: the shared pool.
+	APIs []string `json:"apis,omitempty"`
+	// Workload is general or low-latency (the process's mode); empty
+	// takes both.
+	Workload     string   `json:"workload,omitempty"`
+	MaxRunning   int      `json:"maxRunning"`
+	MaxQueued    int      `json:"maxQueued,omitempty"`
+	QueueTimeout Duration `json:"queueTimeout,omitempty"`
 }
 
 // APILimit is one API's own rate.
@@ -77,9 +94,58 @@ func (l *LimitsSpec) validate(e *errs, path string) {
 			e.add(p+".requestsPerSecond", "must be positive")
 		}
 	}
+	names := map[string]bool{}
+	for i, p := range l.Pools {
+		pp := fmt.Sprintf("%s.pools[%d]", path, i)
+		if !ValidName(p.Name) {
+			e.add(pp+".name", "%q is not a pool name", p.Name)
+		} else if names[p.Name] {
+			e.add(pp+".name", "%q is declared twice", p.Name)
+		}
+		names[p.Name] = true
+		for j, a := range p.APIs {
+			if !ValidName(a) {
+				e.add(fmt.Sprintf("%s.apis[%d]", pp, j), "%q is not an API name", a)
+			}
+		}
+		if !slices.Contains([]string{"", "general", "low-latency"}, p.Workload) {
+			e.add(pp+".workload", "%q is not general or low-latency", p.Workload)
+		}
+		if p.MaxRunning <= 0 {
+			e.add(pp+".maxRunning", "must be positive")
+		}
+		if p.MaxQueued < 0 {
+			e.add(pp+".maxQueued", "must not be negative")
+		}
+		if p.QueueTimeout < 0 {
+			e.add(pp+".queueTimeout", "must not be negative")
+		}
+	}
 	if !slices.Contains([]string{"", RedisFailureLocal, RedisFailureRefuse}, l.OnRedisFailure) {
 		e.add(path+".onRedisFailure", "%q is not local or refuse", l.OnRedisFailure)
 	}
+}
+
+// PoolFor returns the index in Pools of the pool that runs api's
+// executions of the workload: the first dedicated pool naming api, else the
+// first shared one; -1 when none applies.
+func (l *LimitsSpec) PoolFor(api, workload string) int {
+	shared := -1
+	for i, p := range l.Pools {
+		if p.Workload != "" && p.Workload != workload {
+			continue
+		}
+		if len(p.APIs) == 0 {
+			if shared < 0 {
+				shared = i
+			}
+			continue
+		}
+		if slices.Contains(p.APIs, api) {
+			return i
+		}
+	}
+	return shared
 }
 
 // APIRate is the rate limit of api: its own, else the default for APIs

@@ -18,6 +18,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
+	"github.com/portico-dev/portico/internal/execution/pool"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/policy"
 	"github.com/portico-dev/portico/internal/policy/ratelimit"
@@ -70,6 +71,22 @@ type Compiler struct {
 	local *localLimits
 	// sharedWarned is when a failure of Shared was last logged (unix ns).
 	sharedWarned atomic.Int64
+	// poolStats holds the worker pools of the newest snapshot.
+	poolStats atomic.Pointer[[]*pool.Pool]
+}
+
+// PoolStats returns the figures of the newest snapshot's worker pools, for
+// monitoring.
+func (c *Compiler) PoolStats() []pool.Stats {
+	ps := c.poolStats.Load()
+	if ps == nil {
+		return nil
+	}
+	out := make([]pool.Stats, len(*ps))
+	for i, p := range *ps {
+		out[i] = p.Stats()
+	}
+	return out
 }
 
 // localLimits are this runtime's own counters.

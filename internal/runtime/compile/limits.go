@@ -31,6 +31,12 @@ type admission struct {
 	// listeners bound each listener's running requests (MaxConcurrent).
 	listeners map[string]*pool.Pool
 	listenCfg pool.Config
+	// pools are the environment's worker pools; poolFor picks one by
+	// "api\x00workload", modes tells an endpoint's workload by
+	// "api\x00version\x00endpoint" (absent: general).
+	pools   []*pool.Pool
+	poolFor map[string]*pool.Pool
+	modes   map[string]string
 	// apis is each API's own chain (its rate, its plans) in front of next;
 	// a request that reaches no API goes to next directly.
 	apis map[string]http.Handler
@@ -67,6 +73,12 @@ func (c *Compiler) admit(snap *model.Snapshot, router policy.Router, next http.H
 				a.listeners[name] = p
 			}
 		}
+	}
+	if lims != nil && len(lims.Pools) > 0 {
+		if err := a.compilePools(snap, lims); err != nil {
+			return nil, err
+		}
+		c.poolStats.Store(&a.pools)
 	}
 	for _, api := range deployedAPIs(snap) {
 		h := plans.Wrap(api.name, api.version, next)
@@ -127,13 +139,79 @@ func (a *admission) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(ctx)
 	}
 	h := a.next
-	if len(a.apis) > 0 {
+	if len(a.apis) > 0 || len(a.pools) > 0 {
 		rt := a.router.Route(r)
 		if x, ok := a.apis[routeKey(rt.API, rt.Version)]; ok {
 			h = x
 		}
+		if len(a.pools) > 0 {
+			workload := a.modes[rt.API+"\x00"+rt.Version+"\x00"+rt.Endpoint]
+			if workload == "" {
+				workload = "general"
+			}
+			if p := a.poolFor[rt.API+"\x00"+workload]; p != nil {
+				if err := p.Acquire(r.Context()); err != nil {
+					if errors.Is(err, pool.ErrFull) || errors.Is(err, pool.ErrQueueTimeout) {
+						limit.Unavailable(w, r, p.RetryAfter(), "every worker of this API's pool is busy; retry shortly")
+					}
+					return
+				}
+				defer p.Release()
+			}
+		}
 	}
 	h.ServeHTTP(w, r)
+}
+
+// compilePools makes the environment's worker pools and resolves, for every
+// deployed API and workload, the pool that runs it.
+func (a *admission) compilePools(snap *model.Snapshot, lims *model.LimitsSpec) error {
+	a.poolFor, a.modes = map[string]*pool.Pool{}, map[string]string{}
+	for _, ps := range lims.Pools {
+		p, err := pool.New(pool.Config{Name: "pool:" + ps.Name, MaxRunning: ps.MaxRunning, MaxQueued: ps.MaxQueued, QueueTimeout: time.Duration(ps.QueueTimeout)})
+		if err != nil {
+			return err
+		}
+		a.pools = append(a.pools, p)
+	}
+	for _, api := range deployedAPIs(snap) {
+		for _, w := range []string{"general", "low-latency"} {
+			if i := lims.PoolFor(api.name, w); i >= 0 {
+				a.poolFor[api.name+"\x00"+w] = a.pools[i]
+			}
+		}
+	}
+	for i := range snap.Deployments {
+		d := &snap.Deployments[i]
+		procs := map[string]*model.ProcessSpec{}
+		var root *model.Component
+		for j := range d.Components {
+			comp := &d.Components[j]
+			if ps, ok := comp.Spec.(*model.ProcessSpec); ok {
+				procs[comp.Name] = ps
+			}
+			if comp.Ref() == d.Package.Component {
+				root = comp
+			}
+		}
+		switch spec := root.Spec.(type) {
+		case *model.APISpec:
+			for _, ep := range spec.Endpoints {
+				name := ep.Name
+				if name == "" {
+					name = ep.Method + " " + ep.Path
+				}
+				if p := procs[ep.Process]; p != nil && p.Mode == "low-latency" {
+					a.modes[root.Name+"\x00"+spec.Version+"\x00"+name] = "low-latency"
+				}
+			}
+		case *model.ProcessSpec:
+			if spec.Mode == "low-latency" {
+				a.modes[root.Name+"\x00\x00"] = "low-latency"
+			}
+		}
+	}
+	return nil
 }
 
 // limitsFor is where the snapshot's counters are kept: in this runtime, or

@@ -1,16 +1,19 @@
 package compile_test
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/runtime/compile"
 )
 
 const slowYAML = `
@@ -174,4 +177,47 @@ func TestPlansApplyToSubscribedAPIs(t *testing.T) {
 	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami", "X-API-Key", "pk_gold_key"), 429, "")
 	// hr has no subscription: plans do not govern it.
 	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami"), 200, "")
+}
+
+func TestDedicatedPoolKeepsOneAPIFromStarvingTheOthers(t *testing.T) {
+	t.Parallel()
+	c, err := compile.New(compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	snap := limitedSnapshot(t, 1, &model.LimitsSpec{
+		ExecutionTimeLimit: model.Duration(2 * time.Second),
+		Pools: []model.PoolSpec{
+			{Name: "slow", APIs: []string{"slow"}, MaxRunning: 1},
+			{Name: "shared", MaxRunning: 8, MaxQueued: 8},
+		},
+	})
+	compiled, err := c.Compile(context.Background(), snap, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer compiled.Close()
+	srv := httptest.NewServer(compiled.Handler())
+	defer srv.Close()
+	var wg sync.WaitGroup
+	wg.Go(func() { get(t, http.DefaultClient, srv.URL+"/ws/rest/slow/v1/wait") })
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		// The slow API's one worker is busy: its next caller is refused.
+		if a := get(t, http.DefaultClient, srv.URL+"/ws/rest/slow/v1/count"); a.status == 503 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the slow API's pool never filled")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Meanwhile the shared pool serves the other APIs.
+	wantStatus(t, get(t, http.DefaultClient, srv.URL+"/ws/rest/erp/v1/whoami"), 200, "")
+	stats := c.PoolStats()
+	if len(stats) != 2 || stats[0].Name != "pool:slow" || stats[0].Rejected == 0 {
+		t.Errorf("pool figures %+v", stats)
+	}
+	wg.Wait()
 }
