@@ -44,9 +44,9 @@ recursive) or - for stdin, and may be repeated.`,
 		if err != nil {
 			return err
 		}
-		results, err := c.Apply(cmd.Context(), applyRequest(docs, dryRun))
+		results, err := applyAll(cmd.Context(), c, docs, dryRun)
 		if err != nil {
-			return applyError(err)
+			return err
 		}
 		switch o.output {
 		case outJSON:
@@ -64,6 +64,9 @@ recursive) or - for stdin, and may be repeated.`,
 func applyRequest(docs []manifest.Document, dryRun bool) client.ApplyRequest {
 	req := client.ApplyRequest{Components: []*model.Component{}, DryRun: dryRun}
 	for _, d := range docs {
+		if d.Plan != nil || d.Application != nil {
+			continue // applied on their own: applyAll
+		}
 		if d.Environment != nil {
 			req.Environments = append(req.Environments, d.Environment)
 			continue
@@ -81,7 +84,7 @@ func printApplyResults(e *env, results []client.ApplyResult, dryRun bool) {
 	}
 	for _, r := range results {
 		line := r.Kind + "/" + r.Name + " " + r.Action
-		if r.Kind != manifest.KindEnvironment && r.Revision > 0 {
+		if r.Kind != manifest.KindEnvironment && r.Kind != manifest.KindPlan && r.Kind != manifest.KindApplication && r.Revision > 0 {
 			line += fmt.Sprintf(" (revision %d)", r.Revision)
 		}
 		fmt.Fprintln(e.stdout, line+suffix)

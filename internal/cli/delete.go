@@ -63,6 +63,10 @@ func deleteOne(ctx context.Context, c *client.Client, res resource, kind model.K
 		return "user/" + name, c.DeleteUser(ctx, name)
 	case resToken:
 		return "token " + name, c.RevokeToken(ctx, name)
+	case resPlan:
+		return "plan/" + name, c.DeletePlan(ctx, name)
+	case resApplication:
+		return "application/" + name, c.DeleteApplication(ctx, name)
 	}
 	return "", usagef("cannot delete %s (deployments are undone with 'portico undeploy' or 'portico rollback')", name)
 }

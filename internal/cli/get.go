@@ -132,6 +132,8 @@ func (g *getOpts) run(ctx context.Context, c *client.Client, res resource, kind 
 			return err
 		}
 		return printTokens(w, g.output, ts)
+	case resPlan, resApplication:
+		return g.traffic(ctx, c, res, name)
 	}
 	return fmt.Errorf("unsupported resource")
 }

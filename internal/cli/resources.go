@@ -18,10 +18,12 @@ const (
 	resUser
 	resToken
 	resRevision
+	resPlan
+	resApplication
 )
 
 // resourceNames lists what KIND may be, for messages.
-const resourceNames = "connection(s), process(es), api(s), proxy/proxies, components, environment(s), package(s), deployment(s), user(s), token(s), revisions"
+const resourceNames = "connection(s), process(es), api(s), proxy/proxies, components, environment(s), package(s), deployment(s), user(s), token(s), revisions, plan(s), application(s)/app(s)"
 
 // parseResource reads the KIND argument of get and delete, in the singular or
 // the plural, in any case.
@@ -41,6 +43,10 @@ func parseResource(s string) (resource, model.Kind, error) {
 		return resToken, "", nil
 	case "revision", "revisions", "rev", "revs":
 		return resRevision, "", nil
+	case "plan", "plans":
+		return resPlan, "", nil
+	case "application", "applications", "app", "apps":
+		return resApplication, "", nil
 	}
 	k, err := model.ParseKind(s)
 	if err != nil {

@@ -40,6 +40,8 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newEnvCommand(e),
 		newTokenCommand(e),
 		newUsersCommand(e),
+		newAppsCommand(e),
+		newPlansCommand(e),
 		newVersionCommand(e),
 	)
 	return root

@@ -25,6 +25,7 @@ type runtimeConfig struct {
 	gatewayListen string
 	data          string
 	logLevel      string
+	redis         string
 }
 
 func newRuntimeCommand(e *env) *cobra.Command {
@@ -49,6 +50,7 @@ of the machine can read a command line.`,
 	f.StringVar(&c.token, "token", e.getenv("PORTICO_TOKEN"), "token with the runtime role (env PORTICO_TOKEN, preferred)")
 	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one)")
 	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory for the snapshot cache (env PORTICO_DATA)")
+	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis where runtimes share rate limits and quotas, e.g. redis://127.0.0.1:6379/0 (env PORTICO_REDIS; none: this runtime counts its own)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return runRuntime(cmd.Context(), e, c)
@@ -83,8 +85,13 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	// Deferred first, so it runs last: once the runtime has drained, the
 	// records of its last requests are still sent.
 	defer closeRecorder(rec, logger)
+	shared, closeShared, err := sharedLimits(ctx, c.redis, logger)
+	if err != nil {
+		return err
+	}
+	defer closeShared()
 	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id})
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared})
 	if err != nil {
 		return err
 	}
@@ -104,6 +111,7 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	w := e.stdout
 	fmt.Fprintf(w, "Portico runtime (environment %s) listening on http://%s\n", c.env, rt.Addr())
 	fmt.Fprintf(w, "  control plane: %s\n", cl.BaseURL())
+	fmt.Fprintf(w, "  shared limits: %s\n", redisLabel(c.redis))
 	fmt.Fprintf(w, "  snapshot cache: %s\n", filepath.Join(c.data, "runtime", c.env+".snapshot.json"))
 	fmt.Fprintln(w, "  health: /healthz (live), /readyz (holds a snapshot)")
 	fmt.Fprintln(w, "Stop with Ctrl+C.")

@@ -17,7 +17,7 @@ type serveConfig struct {
 	data          string
 	store         string
 	gatewayListen string // the runtime's shared web server
-	redis         string // shared counters of the runtimes; not used yet
+	redis         string // where the runtimes share rate limits and quotas
 	adminPassword string // from PORTICO_ADMIN_PASSWORD only, never a flag (argv is visible to all)
 	logLevel      string
 	secretEnv     map[string]string // PORTICO_SECRET_KEY(_OLD), env only like the admin password
@@ -35,7 +35,7 @@ func addServeFlags(cmd *cobra.Command, e *env) *serveConfig {
 	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory: SQLite store, runtime cache (env PORTICO_DATA)")
 	f.StringVar(&c.store, "store", envOr(e, "PORTICO_STORE", "sqlite:"), "store: sqlite: (in the data directory) or postgres://... (env PORTICO_STORE)")
 	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the runtime's shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one; off: a control plane without runtime)")
-	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis for counters shared by runtimes (env PORTICO_REDIS; not used yet)")
+	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis where runtimes share rate limits and quotas, e.g. redis://127.0.0.1:6379/0 (env PORTICO_REDIS; none: each runtime counts its own)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
 	return c
 }

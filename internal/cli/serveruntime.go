@@ -39,7 +39,9 @@ type embeddedRuntime struct {
 	rec   *runtime.Recorder
 	log   *slog.Logger
 	token *selfToken
-	done  chan error // Run's result
+	// closeShared disconnects from the Redis of the shared limits.
+	closeShared func()
+	done        chan error // Run's result
 }
 
 // startRuntime starts the runtime of environment dev on gln, polling the
@@ -60,9 +62,16 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
-	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id})
+	shared, closeShared, err := sharedLimits(ctx, cfg.redis, logger)
 	if err != nil {
+		closeRecorder(rec, logger)
+		tok.revoke()
+		return nil, err
+	}
+	id := runtimeInstanceID()
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared})
+	if err != nil {
+		closeShared()
 		closeRecorder(rec, logger)
 		tok.revoke()
 		return nil, err
@@ -80,9 +89,10 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		closeRecorder(rec, logger)
 		tok.revoke()
 		comp.Close()
+		closeShared()
 		return nil, err
 	}
-	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, done: make(chan error, 1)}
+	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, closeShared: closeShared, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
@@ -95,6 +105,7 @@ func (er *embeddedRuntime) wait() error {
 	err := <-er.done
 	closeRecorder(er.rec, er.log)
 	er.comp.Close()
+	er.closeShared()
 	er.token.revoke()
 	return err
 }

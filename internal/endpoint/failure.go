@@ -59,6 +59,12 @@ func Problem(err error, id string) *problem.Problem {
 // fail writes err as problem+json and logs what the client does not see.
 // The outcome holds what the client saw, never err's own text.
 func (x *Exchange) fail(w http.ResponseWriter, r *http.Request, id string, err error) outcome {
+	if TimeLimited(r.Context()) {
+		p := TimeLimitProblem(id)
+		x.log.Warn("execution cut by the time limit", "operation", x.name, "execution", id, "err", err)
+		problem.Write(w, r, p)
+		return outcome{status: p.Status, failed: true, message: p.Detail}
+	}
 	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
 		// The client went away; nobody reads an answer.
 		x.log.Debug("client gone", "operation", x.name, "execution", id)

@@ -21,26 +21,38 @@ import (
 // KindEnvironment is the document kind of an environment.
 const KindEnvironment = "environment"
 
-// Document is one decoded YAML document: exactly one of Component and
-// Environment is set.
+// Document is one decoded YAML document: exactly one of Component,
+// Environment, Plan and Application is set.
 type Document struct {
 	Source      string // "file.yaml:12" — where the document starts
 	Component   *model.Component
 	Environment *model.Environment
+	Plan        *model.Plan
+	Application *model.Application
 }
 
 // Kind is the document's canonical kind ("api", "environment").
 func (d *Document) Kind() string {
-	if d.Environment != nil {
+	switch {
+	case d.Environment != nil:
 		return KindEnvironment
+	case d.Plan != nil:
+		return KindPlan
+	case d.Application != nil:
+		return KindApplication
 	}
 	return string(d.Component.Kind)
 }
 
 // Name is the document's name.
 func (d *Document) Name() string {
-	if d.Environment != nil {
+	switch {
+	case d.Environment != nil:
 		return d.Environment.Name
+	case d.Plan != nil:
+		return d.Plan.Name
+	case d.Application != nil:
+		return d.Application.Name
 	}
 	return d.Component.Name
 }
@@ -178,6 +190,9 @@ func decodeOne(body ast.Node) (Document, error) {
 			return Document{}, err
 		}
 		return Document{Environment: env}, nil
+	}
+	if d, ok, err := decodeTraffic(body, head.Kind); ok {
+		return d, err
 	}
 	kind, err := model.ParseKind(head.Kind)
 	if err != nil {

@@ -35,6 +35,9 @@ type Snapshot struct {
 	// Consumers are the API users known to the environment, credentials
 	// hashed, for the runtime to authenticate callers on its own.
 	Consumers []Consumer `json:"consumers,omitempty"`
+	// Plans and Applications (keys hashed) are global; runtimes enforce them.
+	Plans        []Plan        `json:"plans,omitempty"`
+	Applications []Application `json:"applications,omitempty"`
 }
 
 // SnapshotDeployment is one active deployment with the pinned revisions of

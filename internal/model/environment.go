@@ -27,6 +27,9 @@ type EnvironmentSpec struct {
 	// Security holds the listeners (TLS, authentication), IP filters and
 	// CORS of the shared web server (environment_security.go).
 	Security *SecuritySpec `json:"security,omitempty"`
+	// Limits bound requests, bodies, concurrency and execution time
+	// (environment_limits.go).
+	Limits *LimitsSpec `json:"limits,omitempty"`
 }
 
 // Validate checks the environment.
@@ -45,6 +48,9 @@ func (env *Environment) Validate() error {
 	}
 	if env.Spec.Security != nil {
 		env.Spec.Security.validate(&e, "spec.security")
+	}
+	if env.Spec.Limits != nil {
+		env.Spec.Limits.validate(&e, "spec.limits")
 	}
 	return e.err()
 }

@@ -31,12 +31,13 @@ const (
 	PermUsers           Permission = "users:write" // users and other users' tokens
 	PermSnapshot        Permission = "snapshot:read"
 	PermExecutionsWrite Permission = "executions:write" // runtimes report execution records
+	PermApps            Permission = "apps:write"       // applications, their keys and subscriptions, plans
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot, PermExecutionsWrite},
+	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot, PermExecutionsWrite, PermApps},
 	RolePublisher: {PermRead, PermWriteComponents, PermPackage, PermDeploy},
-	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot, PermExecutionsWrite},
+	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot, PermExecutionsWrite, PermApps},
 	RoleViewer:    {PermRead},
 	RoleRuntime:   {PermSnapshot, PermExecutionsWrite},
 }

@@ -11,6 +11,9 @@ type Route struct {
 	// API is the api (or process, for services enablement; proxy) component
 	// name; "" when the path belongs to no deployed API.
 	API string
+	// Version is the API version the path reaches ("" for services
+	// enablement).
+	Version string
 	// Endpoint names the endpoint within the API; "" for the API's other
 	// paths (its OpenAPI document, 404s, 405s).
 	Endpoint string

@@ -14,11 +14,14 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
+	"github.com/portico-dev/portico/internal/execution/pool"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/policy"
+	"github.com/portico-dev/portico/internal/policy/ratelimit"
 	"github.com/portico-dev/portico/internal/process"
 	"github.com/portico-dev/portico/internal/runtime"
 )
@@ -42,6 +45,16 @@ type Options struct {
 	// JWKSClient fetches the JWKS of JWT listeners (a client with a 10s
 	// timeout when nil).
 	JWKSClient *http.Client
+	// Shared keeps rate limits and quotas for a runtime cluster (Redis);
+	// nil counts them in this runtime. Counters outlive snapshots, so a
+	// deploy resets no one's.
+	Shared SharedLimits
+}
+
+// SharedLimits is a store of rate limits and quotas that runtimes share.
+type SharedLimits interface {
+	ratelimit.Limiter
+	ratelimit.Counter
 }
 
 // Compiler implements runtime.Compiler for every API style. It owns the connection pools, which outlive a single
@@ -53,6 +66,33 @@ type Compiler struct {
 	// jwks holds the JWKS fetchers of the listeners' JWT authentication,
 	// shared by the snapshots that use the same provider.
 	jwks *policy.JWKSCache
+	// local counts limits in this runtime: alone, or when Shared fails
+	// and the environment allows it.
+	local *localLimits
+	// sharedWarned is when a failure of Shared was last logged (unix ns).
+	sharedWarned atomic.Int64
+	// poolStats holds the worker pools of the newest snapshot.
+	poolStats atomic.Pointer[[]*pool.Pool]
+}
+
+// PoolStats returns the figures of the newest snapshot's worker pools, for
+// monitoring.
+func (c *Compiler) PoolStats() []pool.Stats {
+	ps := c.poolStats.Load()
+	if ps == nil {
+		return nil
+	}
+	out := make([]pool.Stats, len(*ps))
+	for i, p := range *ps {
+		out[i] = p.Stats()
+	}
+	return out
+}
+
+// localLimits are this runtime's own counters.
+type localLimits struct {
+	*ratelimit.Local
+	*ratelimit.LocalCounter
 }
 
 var _ runtime.Compiler = (*Compiler)(nil)
@@ -68,7 +108,8 @@ func New(opts Options) (*Compiler, error) {
 			return nil, fmt.Errorf("paging key: %w", err)
 		}
 	}
-	return &Compiler{opts: opts, log: opts.Logger, pools: newPools(opts.Logger), jwks: policy.NewJWKSCache(opts.JWKSClient, opts.Logger)}, nil
+	return &Compiler{opts: opts, log: opts.Logger, pools: newPools(opts.Logger), jwks: policy.NewJWKSCache(opts.JWKSClient, opts.Logger),
+		local: &localLimits{ratelimit.NewLocal(nil), ratelimit.NewLocalCounter(nil)}}, nil
 }
 
 // Close releases every pool and JWKS fetcher; call it after the runtime has
@@ -82,9 +123,13 @@ func (c *Compiler) Close() {
 func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime.Compiled) (*runtime.Compiled, error) {
 	lease := c.pools.lease()
 	h, err := c.build(ctx, snap, lease)
+	router := newRouteTable(snap)
+	if err == nil {
+		h, err = c.admit(snap, router, h)
+	}
 	var releaseSecurity func()
 	if err == nil {
-		h, releaseSecurity, err = c.secure(snap, h)
+		h, releaseSecurity, err = c.secure(snap, router, h)
 	}
 	if err != nil {
 		if releaseSecurity != nil {

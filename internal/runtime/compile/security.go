@@ -13,7 +13,7 @@ import (
 // secure puts the snapshot's security policies in front of h. release frees
 // the JWKS fetchers the snapshot leased; call it when the snapshot is
 // released (it is harmless on error paths too).
-func (c *Compiler) secure(snap *model.Snapshot, h http.Handler) (http.Handler, func(), error) {
+func (c *Compiler) secure(snap *model.Snapshot, router policy.Router, h http.Handler) (http.Handler, func(), error) {
 	var releases []func()
 	release := func() {
 		for _, r := range releases {
@@ -26,7 +26,7 @@ func (c *Compiler) secure(snap *model.Snapshot, h http.Handler) (http.Handler, f
 	}
 	chain := &policy.Chain{
 		Consumers: consumers,
-		Router:    newRouteTable(snap),
+		Router:    router,
 		Listeners: map[string]policy.Authenticator{},
 	}
 	sec := snap.Spec.Security
@@ -98,7 +98,8 @@ type routeTable struct {
 }
 
 type apiRoutes struct {
-	name string
+	name    string
+	version string
 	// endpoints routes "METHOD root+path" to the endpoint (REST only).
 	endpoints *http.ServeMux
 }
@@ -111,11 +112,11 @@ func (endpointRoute) ServeHTTP(http.ResponseWriter, *http.Request) {}
 
 func newRouteTable(snap *model.Snapshot) *routeTable {
 	t := &routeTable{apis: map[string]*apiRoutes{}}
-	add := func(root, name string) *apiRoutes {
+	add := func(root, name, version string) *apiRoutes {
 		if a, dup := t.apis[root]; dup {
 			return a
 		}
-		a := &apiRoutes{name: name}
+		a := &apiRoutes{name: name, version: version}
 		t.apis[root] = a
 		return a
 	}
@@ -130,10 +131,10 @@ func newRouteTable(snap *model.Snapshot) *routeTable {
 			case *model.APISpec:
 				rel := "/" + strings.Trim(spec.BasePath, "/") + "/" + spec.Version
 				for _, style := range []string{"soap", "soap12", "odata"} {
-					add("/ws/"+style+rel, comp.Name)
+					add("/ws/"+style+rel, comp.Name, spec.Version)
 				}
 				root := "/ws/rest" + rel
-				a := add(root, comp.Name)
+				a := add(root, comp.Name, spec.Version)
 				if a.name != comp.Name || len(spec.Endpoints) == 0 {
 					continue
 				}
@@ -148,16 +149,16 @@ func newRouteTable(snap *model.Snapshot) *routeTable {
 					if path == "/" || path == "" {
 						path = "/{$}"
 					}
-					handleRoute(a.endpoints, ep.Method+" "+root+path, endpointRoute{policy.Route{API: comp.Name, Endpoint: name, Roles: ep.Roles}})
+					handleRoute(a.endpoints, ep.Method+" "+root+path, endpointRoute{policy.Route{API: comp.Name, Version: spec.Version, Endpoint: name, Roles: ep.Roles}})
 				}
 			case *model.ProcessSpec:
 				if spec.Operation != nil {
-					add(simple.DefaultPrefix+"/"+spec.Operation.SimpleName(), comp.Name)
+					add(simple.DefaultPrefix+"/"+spec.Operation.SimpleName(), comp.Name, "")
 				}
 			case *model.ProxySpec:
-				add("/ws/proxy/"+strings.Trim(spec.BasePath, "/")+"/"+spec.Version, comp.Name)
+				add("/ws/proxy/"+strings.Trim(spec.BasePath, "/")+"/"+spec.Version, comp.Name, spec.Version)
 				if p := strings.TrimSuffix(spec.PathPrefix, "/"); strings.HasPrefix(p, "/") && len(p) > 1 {
-					add(p, comp.Name)
+					add(p, comp.Name, spec.Version)
 				}
 			}
 		}
@@ -188,7 +189,7 @@ func (t *routeTable) Route(r *http.Request) policy.Route {
 				}
 			}
 		}
-		return policy.Route{API: a.name}
+		return policy.Route{API: a.name, Version: a.version}
 	}
 	return policy.Route{}
 }

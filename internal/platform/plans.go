@@ -1,0 +1,148 @@
+package platform
+
+import (
+	"errors"
+	"net/http"
+	"reflect"
+	"strconv"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/store"
+)
+
+// KindPlan and KindApplication name plans and applications in apply
+// results, as environments are named.
+const (
+	KindPlan         model.Kind = "plan"
+	KindApplication  model.Kind = "application"
+	KindSubscription model.Kind = "subscription"
+)
+
+// notifyAll wakes every snapshot waiter: plans and applications are global,
+// so their changes reach every environment.
+func (n *notifier) notifyAll() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for env, ch := range n.chans {
+		close(ch)
+		delete(n.chans, env)
+	}
+}
+
+// dryRun reads ?dryRun=true.
+func dryRun(r *http.Request) (bool, error) {
+	s := r.URL.Query().Get("dryRun")
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, model.Invalidf("dryRun", "%q is not true or false", s)
+	}
+	return b, nil
+}
+
+func (s *Server) listPlans(c *call) (*reply, error) {
+	page, err := pageOf(c.r)
+	if err != nil {
+		return nil, err
+	}
+	items, next, err := s.store.ListPlans(c.r.Context(), page)
+	if err != nil {
+		return nil, err
+	}
+	return okList(items, next)
+}
+
+func (s *Server) getPlan(c *call) (*reply, error) {
+	p, err := s.store.GetPlan(c.r.Context(), c.r.PathValue("name"))
+	if err != nil {
+		return nil, err
+	}
+	return ok(p)
+}
+
+// decodePlan reads and validates a plan body; name, when given, is the
+// path's and the body must agree (or leave it out).
+func decodePlan(c *call, name string) (*model.Plan, error) {
+	var p model.Plan
+	if err := decodeBody(c.r, &p); err != nil {
+		return nil, err
+	}
+	if name != "" {
+		if p.Name != "" && p.Name != name {
+			return nil, model.Invalidf("name", "the body names %q, the path %q", p.Name, name)
+		}
+		p.Name = name
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+func (s *Server) createPlan(c *call) (*reply, error) {
+	p, err := decodePlan(c, "")
+	if err != nil {
+		return nil, err
+	}
+	saved, _, err := s.store.PutPlan(c.r.Context(), p, true)
+	if err != nil {
+		return nil, err
+	}
+	s.notifier.notifyAll()
+	return created(saved)
+}
+
+// putPlan creates or updates a plan and says what it did; with ?dryRun=true
+// it only says what it would do.
+func (s *Server) putPlan(c *call) (*reply, error) {
+	p, err := decodePlan(c, c.r.PathValue("name"))
+	if err != nil {
+		return nil, err
+	}
+	dry, err := dryRun(c.r)
+	if err != nil {
+		return nil, err
+	}
+	res := store.ApplyResult{Kind: KindPlan, Name: p.Name}
+	if dry {
+		cur, err := s.store.GetPlan(c.r.Context(), p.Name)
+		switch {
+		case errors.Is(err, model.ErrNotFound):
+			res.Action = store.Created
+		case err != nil:
+			return nil, err
+		default:
+			p.Spec.Status = activeIfEmpty(p.Spec.Status)
+			res.Action = store.Updated
+			if cur.Description == p.Description && reflect.DeepEqual(cur.Spec, p.Spec) {
+				res.Action = store.Unchanged
+			}
+		}
+		return ok(res)
+	}
+	_, res.Action, err = s.store.PutPlan(c.r.Context(), p, false)
+	if err != nil {
+		return nil, err
+	}
+	if res.Action != store.Unchanged {
+		s.notifier.notifyAll()
+	}
+	return ok(res)
+}
+
+func (s *Server) deletePlan(c *call) (*reply, error) {
+	if err := s.store.DeletePlan(c.r.Context(), c.r.PathValue("name")); err != nil {
+		return nil, err
+	}
+	s.notifier.notifyAll()
+	return noContent()
+}
+
+func activeIfEmpty(st model.Status) model.Status {
+	if st == "" {
+		return model.StatusActive
+	}
+	return st
+}

@@ -1,0 +1,223 @@
+package compile_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/runtime/compile"
+)
+
+const slowYAML = `
+kind: Connection
+name: db
+spec:
+  type: database
+  database:
+    driver: sqlite
+    dsn: "file:%s"
+---
+kind: Process
+name: slow
+spec:
+  steps:
+    - query:
+        connection: db
+        sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT count(*) AS n FROM c"
+    - return: {}
+---
+kind: Process
+name: fill
+spec:
+  steps:
+    - exec:
+        connection: db
+        sql: "CREATE TABLE IF NOT EXISTS filled (x INTEGER)"
+    - exec:
+        connection: db
+        sql: "INSERT INTO filled WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT x FROM c"
+    - return: {}
+---
+kind: Process
+name: count
+spec:
+  steps:
+    - exec:
+        connection: db
+        sql: "CREATE TABLE IF NOT EXISTS filled (x INTEGER)"
+    - query:
+        connection: db
+        sql: "SELECT count(*) AS n FROM filled"
+    - return: {}
+---
+kind: API
+name: slow
+spec:
+  basePath: slow
+  version: v1
+  endpoints:
+    - {method: GET, path: /wait, process: slow}
+    - {method: POST, path: /fill, process: fill, input: none}
+    - {method: GET, path: /count, process: count}
+`
+
+// limitedSnapshot deploys erp and hr (echo endpoints) and slow (a query
+// that runs for minutes unless cancelled) with the given limits.
+func limitedSnapshot(t *testing.T, rev int64, lims *model.LimitsSpec) *model.Snapshot {
+	t.Helper()
+	snap := twoAPIs(t, rev)
+	slow := snapshotOf(t, rev, model.Ref{Kind: model.KindAPI, Name: "slow"}, fmt.Sprintf(slowYAML, t.TempDir()+"/slow.db"))
+	snap.Deployments = append(snap.Deployments, slow.Deployments...)
+	snap.Spec.Limits = lims
+	env := model.Environment{Name: "dev", Spec: snap.Spec}
+	if err := env.Validate(); err != nil {
+		t.Fatalf("the test's limits are invalid: %v", err)
+	}
+	return snap
+}
+
+func TestEnvironmentAndAPIRateLimits(t *testing.T) {
+	t.Parallel()
+	rt, _ := startSecured(t, limitedSnapshot(t, 1, &model.LimitsSpec{
+		RequestsPerSecond: 1000, APIs: []model.APILimit{{API: "erp", RequestsPerSecond: 2}},
+	}))
+	base := "http://" + rt.Addr()
+	for i := range 2 {
+		a := get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami")
+		wantStatus(t, a, 200, "")
+		if a.header.Get("RateLimit-Limit") == "" {
+			t.Fatalf("request %d: no RateLimit-Limit header", i)
+		}
+	}
+	a := get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami")
+	wantStatus(t, a, 429, "the rate limit of API erp")
+	if a.header.Get("Retry-After") == "" || a.header.Get("RateLimit-Remaining") != "0" {
+		t.Fatalf("429 headers: %v", a.header)
+	}
+	// Another API is not limited by erp's rate.
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami"), 200, "")
+}
+
+func TestEnvironmentRateLimitCoversEveryAPI(t *testing.T) {
+	t.Parallel()
+	rt, _ := startSecured(t, limitedSnapshot(t, 1, &model.LimitsSpec{RequestsPerSecond: 1}))
+	base := "http://" + rt.Addr()
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami"), 200, "")
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami"), 429, "the environment's rate limit")
+}
+
+func TestBodyLimitRefusesLargeAndChunkedBodies(t *testing.T) {
+	t.Parallel()
+	rt, _ := startSecured(t, limitedSnapshot(t, 1, &model.LimitsSpec{MaxBodyBytes: 64}))
+	url := "http://" + rt.Addr() + "/ws/rest/erp/v1/whoami"
+	req, _ := http.NewRequest("POST", url, strings.NewReader(strings.Repeat("x", 65)))
+	wantStatus(t, do(t, http.DefaultClient, req), 413, "larger than the limit of 64 bytes")
+}
+
+func TestExecutionTimeLimitAnswers522(t *testing.T) {
+	t.Parallel()
+	rt, _ := startSecured(t, limitedSnapshot(t, 1, &model.LimitsSpec{ExecutionTimeLimit: model.Duration(200 * time.Millisecond)}))
+	a := get(t, http.DefaultClient, "http://"+rt.Addr()+"/ws/rest/slow/v1/wait")
+	wantStatus(t, a, 522, "time limit")
+	if a.header.Get("X-Execution-Id") == "" {
+		t.Error("no X-Execution-Id on the 522")
+	}
+	// A write cut by the limit is rolled back: not one row stays.
+	req, _ := http.NewRequest("POST", "http://"+rt.Addr()+"/ws/rest/slow/v1/fill", nil)
+	wantStatus(t, do(t, http.DefaultClient, req), 522, "time limit")
+	wantStatus(t, get(t, http.DefaultClient, "http://"+rt.Addr()+"/ws/rest/slow/v1/count"), 200, `"n":0`)
+}
+
+func TestListenerConcurrencyAnswers503WhenFull(t *testing.T) {
+	t.Parallel()
+	rt, _ := startSecured(t, limitedSnapshot(t, 1, &model.LimitsSpec{
+		MaxConcurrent: 1, ExecutionTimeLimit: model.Duration(2 * time.Second),
+	}))
+	base := "http://" + rt.Addr()
+	var wg sync.WaitGroup
+	wg.Go(func() { get(t, http.DefaultClient, base+"/ws/rest/slow/v1/wait") })
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		a := get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami")
+		if a.status == 503 {
+			if a.header.Get("Retry-After") == "" {
+				t.Error("503 without Retry-After")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a second request while one runs got %d, want 503", a.status)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	wg.Wait()
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami"), 200, "")
+}
+
+func TestPlansApplyToSubscribedAPIs(t *testing.T) {
+	t.Parallel()
+	snap := limitedSnapshot(t, 1, nil)
+	sum := sha256.Sum256([]byte("pk_gold_key"))
+	snap.Plans = []model.Plan{{Name: "gold", Spec: model.PlanSpec{Rate: &model.PlanRate{Requests: 1, Per: "minute"}}}}
+	snap.Applications = []model.Application{{Name: "crm", Spec: model.ApplicationSpec{
+		Subscriptions: []model.Subscription{{API: "erp", Plan: "gold"}},
+	}, Keys: []model.APIKey{{ID: "k1", Prefix: "pk_gold", Hash: hex.EncodeToString(sum[:])}}}}
+	rt, _ := startSecured(t, snap)
+	base := "http://" + rt.Addr()
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami"), 401, "")
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami", "X-API-Key", "pk_gold_key"), 200, "")
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami", "X-API-Key", "pk_gold_key"), 429, "")
+	// hr has no subscription: plans do not govern it.
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami"), 200, "")
+}
+
+func TestDedicatedPoolKeepsOneAPIFromStarvingTheOthers(t *testing.T) {
+	t.Parallel()
+	c, err := compile.New(compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	snap := limitedSnapshot(t, 1, &model.LimitsSpec{
+		ExecutionTimeLimit: model.Duration(2 * time.Second),
+		Pools: []model.PoolSpec{
+			{Name: "slow", APIs: []string{"slow"}, MaxRunning: 1},
+			{Name: "shared", MaxRunning: 8, MaxQueued: 8},
+		},
+	})
+	compiled, err := c.Compile(context.Background(), snap, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer compiled.Close()
+	srv := httptest.NewServer(compiled.Handler())
+	defer srv.Close()
+	var wg sync.WaitGroup
+	wg.Go(func() { get(t, http.DefaultClient, srv.URL+"/ws/rest/slow/v1/wait") })
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		// The slow API's one worker is busy: its next caller is refused.
+		if a := get(t, http.DefaultClient, srv.URL+"/ws/rest/slow/v1/count"); a.status == 503 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the slow API's pool never filled")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Meanwhile the shared pool serves the other APIs.
+	wantStatus(t, get(t, http.DefaultClient, srv.URL+"/ws/rest/erp/v1/whoami"), 200, "")
+	stats := c.PoolStats()
+	if len(stats) != 2 || stats[0].Name != "pool:slow" || stats[0].Rejected == 0 {
+		t.Errorf("pool figures %+v", stats)
+	}
+	wg.Wait()
+}
