@@ -203,15 +203,17 @@ func TestDedicatedPoolKeepsOneAPIFromStarvingTheOthers(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Go(func() { get(t, http.DefaultClient, srv.URL+"/ws/rest/slow/v1/wait") })
 	deadline := time.Now().Add(2 * time.Second)
-	for {
-		// The slow API's one worker is busy: its next caller is refused.
-		if a := get(t, http.DefaultClient, srv.URL+"/ws/rest/slow/v1/count"); a.status == 503 {
-			break
-		}
+	for c.PoolStats()[0].Running == 0 {
 		if time.Now().After(deadline) {
-			t.Fatal("the slow API's pool never filled")
+			t.Fatal("the slow request never started")
 		}
-		time.Sleep(10 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
+	}
+	// The slow API's one worker is busy: its next caller is refused.
+	a := get(t, http.DefaultClient, srv.URL+"/ws/rest/slow/v1/count")
+	wantStatus(t, a, 503, "pool is busy")
+	if a.header.Get("Retry-After") == "" {
+		t.Error("503 without Retry-After")
 	}
 	// Meanwhile the shared pool serves the other APIs.
 	wantStatus(t, get(t, http.DefaultClient, srv.URL+"/ws/rest/erp/v1/whoami"), 200, "")
