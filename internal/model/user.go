@@ -31,12 +31,14 @@ const (
 	PermUsers           Permission = "users:write" // users and other users' tokens
 	PermSnapshot        Permission = "snapshot:read"
 	PermExecutionsWrite Permission = "executions:write" // runtimes report execution records
+	PermConsumers       Permission = "consumers:write"  // API users (consumers) and their tokens
+	PermAudit           Permission = "audit:read"       // the audit log
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot, PermExecutionsWrite},
+	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot, PermExecutionsWrite, PermConsumers, PermAudit},
 	RolePublisher: {PermRead, PermWriteComponents, PermPackage, PermDeploy},
-	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot, PermExecutionsWrite},
+	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot, PermExecutionsWrite, PermConsumers, PermAudit},
 	RoleViewer:    {PermRead},
 	RoleRuntime:   {PermSnapshot, PermExecutionsWrite},
 }

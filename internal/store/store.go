@@ -69,6 +69,8 @@ type Store interface {
 	Users
 	Tokens
 	Executions
+	Consumers
+	Audit
 }
 
 // Components are saved as immutable, numbered revisions.

@@ -368,7 +368,8 @@ func (s *Store) Snapshot(ctx context.Context, env string) (*model.Snapshot, erro
 			}
 			snap.Deployments = append(snap.Deployments, sd)
 		}
-		return nil
+		snap.Consumers, err = snapshotConsumers(ctx, tx, env)
+		return err
 	})
 	if err != nil {
 		return nil, s.fail(err)

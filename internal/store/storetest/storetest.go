@@ -49,6 +49,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExecutionsStatusUpgrade", testExecutionsStatusUpgrade}, {"ExecutionsInvalid", testExecutionsInvalid},
 		{"ExecutionsFilters", testExecutionsFilters}, {"ExecutionsPagination", testExecutionsPagination},
 		{"ExecutionsRetention", testExecutionsRetention}, {"ExecutionsLargeBatch", testExecutionsLargeBatch},
+		{"Consumers", testConsumers}, {"ConsumersPagination", testConsumersPagination},
+		{"ApplyWithConsumers", testApplyWithConsumers}, {"Audit", testAudit},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
