@@ -91,6 +91,8 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
 		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
+		"GET /consumers", "POST /consumers", "GET /consumers/{name}", "PUT /consumers/{name}", "DELETE /consumers/{name}",
+		"POST /consumers/{name}/tokens", "DELETE /consumers/{name}/tokens/{id}", "GET /audit",
 		"GET /health", "GET /version", "GET /openapi.json",
 	}
 	have := map[string]bool{}

@@ -112,6 +112,16 @@ func (s *Server) routeTable() []route {
 		{method: "PATCH", pattern: "/users/{username}", perm: model.PermUsers, self: "username", summary: "Change a user's role, password or disabled flag (everyone may change their own password)", in: typeOf[userPatch](), out: typeOf[model.User](), status: ok, h: s.patchUser},
 		{method: "DELETE", pattern: "/users/{username}", perm: model.PermUsers, summary: "Delete a user and their tokens (409 for the last enabled admin)", status: none, h: s.deleteUser},
 
+		{method: "GET", pattern: "/consumers", perm: model.PermRead, summary: "List API users (consumers) by name, without secrets", query: withPage(param{"environment", "string", "only the consumers this environment knows"}), out: typeOf[model.ConsumerView](), list: true, status: ok, h: s.listConsumers},
+		{method: "POST", pattern: "/consumers", perm: model.PermConsumers, summary: "Create an API user (409 if it exists); generateToken answers a token once", in: typeOf[consumerRequest](), out: typeOf[model.ConsumerView](), status: created, h: s.createConsumer},
+		{method: "GET", pattern: "/consumers/{name}", perm: model.PermRead, summary: "Get an API user, without secrets", out: typeOf[model.ConsumerView](), status: ok, h: s.getConsumer},
+		{method: "PUT", pattern: "/consumers/{name}", perm: model.PermConsumers, summary: "Create or replace an API user; credentials left out are kept", in: typeOf[consumerRequest](), out: typeOf[model.ConsumerView](), status: ok, also: []int{created}, h: s.putConsumer},
+		{method: "DELETE", pattern: "/consumers/{name}", perm: model.PermConsumers, summary: "Delete an API user", status: none, h: s.deleteConsumer},
+		{method: "POST", pattern: "/consumers/{name}/tokens", perm: model.PermConsumers, summary: "Generate a token (API key) for an API user, shown this once", out: typeOf[model.ConsumerView](), status: created, h: s.createConsumerToken},
+		{method: "DELETE", pattern: "/consumers/{name}/tokens/{id}", perm: model.PermConsumers, summary: "Revoke an API user's token by its id", status: none, h: s.deleteConsumerToken},
+
+		{method: "GET", pattern: "/audit", perm: model.PermAudit, summary: "The audit log of changes, newest first", query: auditParams, out: typeOf[model.AuditEntry](), list: true, status: ok, h: s.listAudit},
+
 		{method: "GET", pattern: "/health", auth: authNone, summary: "Liveness and store reachability (503 when the store does not answer)", out: typeOf[health](), status: ok, h: s.health},
 		{method: "GET", pattern: "/version", auth: authNone, summary: "The server's version", out: typeOf[versionInfo](), status: ok, h: s.versionInfo},
 		{method: "GET", pattern: "/openapi.json", auth: authNone, summary: "This document", status: ok, h: s.openAPI},
