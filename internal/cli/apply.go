@@ -68,6 +68,10 @@ func applyRequest(docs []manifest.Document, dryRun bool) client.ApplyRequest {
 			req.Environments = append(req.Environments, d.Environment)
 			continue
 		}
+		if d.User != nil {
+			req.Users = append(req.Users, d.User)
+			continue
+		}
 		req.Components = append(req.Components, d.Component)
 	}
 	return req
@@ -81,7 +85,7 @@ func printApplyResults(e *env, results []client.ApplyResult, dryRun bool) {
 	}
 	for _, r := range results {
 		line := r.Kind + "/" + r.Name + " " + r.Action
-		if r.Kind != manifest.KindEnvironment && r.Revision > 0 {
+		if r.Kind != manifest.KindEnvironment && r.Kind != manifest.KindUser && r.Revision > 0 {
 			line += fmt.Sprintf(" (revision %d)", r.Revision)
 		}
 		fmt.Fprintln(e.stdout, line+suffix)

@@ -63,6 +63,8 @@ func deleteOne(ctx context.Context, c *client.Client, res resource, kind model.K
 		return "user/" + name, c.DeleteUser(ctx, name)
 	case resToken:
 		return "token " + name, c.RevokeToken(ctx, name)
+	case resConsumer:
+		return "consumer/" + name, c.DeleteConsumer(ctx, name)
 	}
 	return "", usagef("cannot delete %s (deployments are undone with 'portico undeploy' or 'portico rollback')", name)
 }

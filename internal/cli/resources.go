@@ -17,11 +17,12 @@ const (
 	resDeployment
 	resUser
 	resToken
+	resConsumer
 	resRevision
 )
 
 // resourceNames lists what KIND may be, for messages.
-const resourceNames = "connection(s), process(es), api(s), proxy/proxies, components, environment(s), package(s), deployment(s), user(s), token(s), revisions"
+const resourceNames = "connection(s), process(es), api(s), proxy/proxies, components, environment(s), package(s), deployment(s), user(s), token(s), consumer(s), revisions"
 
 // parseResource reads the KIND argument of get and delete, in the singular or
 // the plural, in any case.
@@ -39,6 +40,8 @@ func parseResource(s string) (resource, model.Kind, error) {
 		return resUser, "", nil
 	case "token", "tokens":
 		return resToken, "", nil
+	case "consumer", "consumers", "api-user", "api-users":
+		return resConsumer, "", nil
 	case "revision", "revisions", "rev", "revs":
 		return resRevision, "", nil
 	}

@@ -39,6 +39,8 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newEnvCommand(e),
 		newTokenCommand(e),
 		newUsersCommand(e),
+		newConsumersCommand(e, "consumers"),
+		newAuditCommand(e),
 		newVersionCommand(e),
 	)
 	return root

@@ -21,26 +21,37 @@ import (
 // KindEnvironment is the document kind of an environment.
 const KindEnvironment = "environment"
 
-// Document is one decoded YAML document: exactly one of Component and
-// Environment is set.
+// KindUser is the document kind of an API user (a consumer of the runtime's
+// APIs, not a platform user).
+const KindUser = "user"
+
+// Document is one decoded YAML document: exactly one of Component,
+// Environment and User is set.
 type Document struct {
 	Source      string // "file.yaml:12" — where the document starts
 	Component   *model.Component
 	Environment *model.Environment
+	User        *model.ConsumerDoc
 }
 
-// Kind is the document's canonical kind ("api", "environment").
+// Kind is the document's canonical kind ("api", "environment", "user").
 func (d *Document) Kind() string {
-	if d.Environment != nil {
+	switch {
+	case d.Environment != nil:
 		return KindEnvironment
+	case d.User != nil:
+		return KindUser
 	}
 	return string(d.Component.Kind)
 }
 
 // Name is the document's name.
 func (d *Document) Name() string {
-	if d.Environment != nil {
+	switch {
+	case d.Environment != nil:
 		return d.Environment.Name
+	case d.User != nil:
+		return d.User.Name
 	}
 	return d.Component.Name
 }
@@ -160,7 +171,10 @@ func decodeOne(body ast.Node) (Document, error) {
 		return Document{}, errors.New(yaml.FormatError(err, false, true))
 	}
 	if head.Kind == "" {
-		return Document{}, errors.New("kind is required (Connection, Process, API, Proxy or Environment)")
+		return Document{}, errors.New("kind is required (Connection, Process, API, Proxy, Environment or User)")
+	}
+	if strings.EqualFold(head.Kind, KindUser) {
+		return decodeUser(body)
 	}
 	if strings.EqualFold(head.Kind, KindEnvironment) {
 		// Environments have no labels, so their envelope refuses them.
@@ -181,7 +195,7 @@ func decodeOne(body ast.Node) (Document, error) {
 	}
 	kind, err := model.ParseKind(head.Kind)
 	if err != nil {
-		return Document{}, fmt.Errorf("unknown kind %q (want Connection, Process, API, Proxy or Environment)", head.Kind)
+		return Document{}, fmt.Errorf("unknown kind %q (want Connection, Process, API, Proxy, Environment or User)", head.Kind)
 	}
 	var c *model.Component
 	switch kind {
