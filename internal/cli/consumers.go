@@ -71,7 +71,7 @@ func newConsumersGetCommand(e *env) *cobra.Command {
 
 // consumerFlags are the settings create and set take.
 type consumerFlags struct {
-	description, externalName                      string
+	description, externalName                        string
 	envs, roles, apis, cidrs, fingerprints, subjects []string
 	ipFilter, disabled, passwordStdin, askPassword   bool
 	token                                            bool
@@ -331,4 +331,3 @@ func consumerCredentials(v model.ConsumerView) string {
 	}
 	return strings.Join(out, ", ")
 }
-
