@@ -232,3 +232,32 @@ func TestAuditRecordsChanges(t *testing.T) {
 var pageOne = store.Page{Limit: 1}
 
 func auditFilterUser(u string) store.AuditFilter { return store.AuditFilter{User: u} }
+
+// TestConsumerSchemasInlineTheDocument checks that the OpenAPI document
+// shows the embedded document's fields where encoding/json puts them.
+func TestConsumerSchemasInlineTheDocument(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]any
+			}
+		}
+	}
+	e.must(http.StatusOK, "GET", "/openapi.json", "", nil).json(t, &doc)
+	for schema, fields := range map[string][]string{
+		"ConsumerRequest": {"name", "spec", "generateToken"},
+		"ConsumerView":    {"name", "spec", "hasPassword", "tokens", "token"},
+	} {
+		props := doc.Components.Schemas[schema].Properties
+		for _, f := range fields {
+			if _, ok := props[f]; !ok {
+				t.Errorf("schema %s lacks %s: %v", schema, f, props)
+			}
+		}
+		if _, ok := props["ConsumerDoc"]; ok {
+			t.Errorf("schema %s shows the embedded struct as a field", schema)
+		}
+	}
+}
