@@ -318,3 +318,18 @@ func (s *Store) ApplyWithConsumers(ctx context.Context, comps []*model.Component
 	slices.Sort(bumped)
 	return results, slices.Compact(bumped), nil
 }
+
+// noConsumerLists refuses to delete an environment that API users list:
+// dropping it from their lists could leave one with none, which means every
+// environment, and so widen what it may reach.
+func noConsumerLists(ctx context.Context, tx db, env string) error {
+	users, err := stringsOf(ctx, tx, `SELECT consumer FROM consumer_environments WHERE environment = ? ORDER BY consumer LIMIT 11`, env)
+	if err != nil || len(users) == 0 {
+		return err
+	}
+	more := ""
+	if len(users) > 10 {
+		users, more = users[:10], ", ..."
+	}
+	return fmt.Errorf("%w: environment %q is listed by the API users %s%s (change their environments first)", model.ErrInUse, env, joinList(users), more)
+}

@@ -138,6 +138,10 @@ func testConsumers(t *testing.T, s store.Store) {
 		t.Fatal("a refused change bumped a revision")
 	}
 
+	// An environment that a consumer lists cannot go: bob would be left
+	// with no environment, which means all of them.
+	wantErr(t, s.DeleteEnvironment(ctx, "prod"), model.ErrInUse, "bob")
+
 	bumped, err := s.DeleteConsumer(ctx, "bob")
 	if err != nil || !slices.Equal(bumped, []string{"prod"}) {
 		t.Fatalf("DeleteConsumer(bob) = %v, %v", bumped, err)
@@ -146,6 +150,9 @@ func testConsumers(t *testing.T, s store.Store) {
 	wantErr(t, err, model.ErrNotFound, "bob")
 	if got := snapshotConsumers(t, s, "prod"); !slices.Equal(got, []string{"ci"}) {
 		t.Fatalf("prod snapshot after delete = %v", got)
+	}
+	if err := s.DeleteEnvironment(ctx, "prod"); err != nil {
+		t.Fatalf("delete prod once no consumer lists it: %v", err)
 	}
 }
 
@@ -266,4 +273,38 @@ func testAudit(t *testing.T, s store.Store) {
 		t.Fatal("the committed write did not record its entry")
 	}
 	check(store.AuditFilter{Kind: model.AuditKindEnvironment}, "carol:create")
+}
+
+// testConsumersConcurrent adds tokens to one consumer from many goroutines:
+// each change reads the state the previous one wrote, so none is lost.
+func testConsumersConcurrent(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	putEnv(t, s, "dev")
+	if _, err := s.ChangeConsumer(ctx, "busy", set(&model.Consumer{Name: "busy"})); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			_, err := s.ChangeConsumer(ctx, "busy", func(cur *model.Consumer) (*model.Consumer, error) {
+				next := *cur
+				next.TokenHashes = append(slices.Clone(cur.TokenHashes), fmt.Sprintf("%064x", i))
+				return &next, nil
+			})
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.GetConsumer(ctx, "busy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.TokenHashes) != n {
+		t.Fatalf("%d tokens after %d concurrent additions: %v", len(got.TokenHashes), n, got.TokenHashes)
+	}
 }

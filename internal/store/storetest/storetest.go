@@ -50,7 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExecutionsFilters", testExecutionsFilters}, {"ExecutionsPagination", testExecutionsPagination},
 		{"ExecutionsRetention", testExecutionsRetention}, {"ExecutionsLargeBatch", testExecutionsLargeBatch},
 		{"Consumers", testConsumers}, {"ConsumersPagination", testConsumersPagination},
-		{"ApplyWithConsumers", testApplyWithConsumers}, {"Audit", testAudit},
+		{"ApplyWithConsumers", testApplyWithConsumers}, {"Audit", testAudit}, {"ConsumersConcurrent", testConsumersConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
