@@ -64,9 +64,9 @@ func changeConsumer(ctx context.Context, tx db, d *Dialect, name string, change 
 			return nil, fmt.Errorf("%w: consumer %q was created concurrently", model.ErrConflict, name)
 		}
 	default:
-		old, err := consumerContent(cur)
-		if err != nil {
-			return nil, err
+		old, cerr := consumerContent(cur)
+		if cerr != nil {
+			return nil, cerr
 		}
 		if bytes.Equal(old, content) {
 			res.Action, res.Consumer = store.Unchanged, cur
