@@ -115,7 +115,7 @@ func (f *consumerFlags) apply(fs *pflag.FlagSet, doc *model.ConsumerDoc) {
 	if set("cert-fingerprint") || set("cert-subject") {
 		s.Certificates = nil
 		for _, fp := range f.fingerprints {
-			s.Certificates = append(s.Certificates, model.ConsumerCertificate{Fingerprint: strings.ToLower(strings.ReplaceAll(fp, ":", ""))})
+			s.Certificates = append(s.Certificates, model.ConsumerCertificate{Fingerprint: model.NormalizeFingerprint(fp)})
 		}
 		for _, sub := range f.subjects {
 			s.Certificates = append(s.Certificates, model.ConsumerCertificate{Subject: sub})

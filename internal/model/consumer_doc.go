@@ -42,7 +42,11 @@ func (d *ConsumerDoc) Consumer() *Consumer {
 	c := &Consumer{
 		Name: d.Name, Description: d.Description, Disabled: s.Disabled,
 		Environments: s.Environments, Roles: s.Roles, APIs: s.APIs, IPFilter: s.IPFilter,
-		Certificates: s.Certificates, ExternalName: s.ExternalName,
+		ExternalName: s.ExternalName,
+	}
+	for _, cert := range s.Certificates {
+		cert.Fingerprint = NormalizeFingerprint(cert.Fingerprint)
+		c.Certificates = append(c.Certificates, cert)
 	}
 	if s.TokenHashes != nil {
 		c.TokenHashes = *s.TokenHashes
@@ -76,6 +80,11 @@ func (d *ConsumerDoc) Validate() error {
 		}
 		seen[env] = true
 	}
+	for i, cert := range s.Certificates {
+		if cert.Fingerprint != "" && !ValidTokenHash(NormalizeFingerprint(cert.Fingerprint)) {
+			e.add(fmt.Sprintf("spec.certificates[%d].fingerprint", i), "want the SHA-256 fingerprint of the certificate: 64 hex digits, colons allowed")
+		}
+	}
 	if s.TokenHashes != nil {
 		for i, h := range *s.TokenHashes {
 			if !ValidTokenHash(h) {
@@ -93,6 +102,12 @@ func ValidTokenHash(h string) bool {
 	}
 	_, err := hex.DecodeString(h)
 	return err == nil
+}
+
+// NormalizeFingerprint writes a certificate fingerprint as runtimes compare
+// it: lowercase hex without colons ("AB:CD:..." becomes "abcd...").
+func NormalizeFingerprint(fp string) string {
+	return strings.ToLower(strings.ReplaceAll(fp, ":", ""))
 }
 
 // TokenID is the public id of a consumer token: the first 16 hex digits of
