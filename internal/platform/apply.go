@@ -45,11 +45,8 @@ func (s *Server) apply(c *call) (*reply, error) {
 	if err := decodeBody(c.r, &req); err != nil {
 		return nil, err
 	}
-	if len(req.Environments) > 0 && !c.caller.allows(model.PermEnvironments) {
-		return nil, forbidden(c.caller, model.PermEnvironments)
-	}
-	if len(req.Users) > 0 && !c.caller.allows(model.PermConsumers) {
-		return nil, forbidden(c.caller, model.PermConsumers)
+	if err := applyAllowed(c.caller, req); err != nil {
+		return nil, err
 	}
 	comps, envs, err := decodeApply(req)
 	if err != nil {
@@ -95,6 +92,26 @@ func (s *Server) apply(c *call) (*reply, error) {
 		results = []store.ApplyResult{}
 	}
 	return ok(applyAnswer{Results: results})
+}
+
+// applyAllowed checks that the caller may write every part of an apply: an
+// operator applies environments and API users without components:write. An
+// apply with no document at all needs components:write, as it always did.
+func applyAllowed(c *caller, req applyRequest) error {
+	parts := []struct {
+		present bool
+		perm    model.Permission
+	}{
+		{len(req.Components) > 0 || (len(req.Environments) == 0 && len(req.Users) == 0), model.PermWriteComponents},
+		{len(req.Environments) > 0, model.PermEnvironments},
+		{len(req.Users) > 0, model.PermConsumers},
+	}
+	for _, p := range parts {
+		if p.present && !c.allows(p.perm) {
+			return forbidden(c, p.perm)
+		}
+	}
+	return nil
 }
 
 // decodeApply decodes and validates every document, collecting all errors

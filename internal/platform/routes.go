@@ -75,7 +75,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/whoami", summary: "The caller's user, role and token", out: typeOf[whoami](), status: ok, h: s.whoami},
 
 		{method: "GET", pattern: "/components", perm: model.PermRead, summary: "List current components by kind then name", query: withPage(param{"kind", "string", "only this kind"}), out: typeOf[model.Component](), list: true, status: ok, h: s.listComponents},
-		{method: "POST", pattern: "/apply", perm: model.PermWriteComponents, summary: "Apply components and environments (validated together; environments need environments:write)", in: typeOf[applyDoc](), out: typeOf[applyAnswer](), status: ok, h: s.apply},
+		{method: "POST", pattern: "/apply", summary: "Apply components, environments and API users, all or nothing (each part needs its permission: components:write, environments:write, consumers:write)", in: typeOf[applyDoc](), out: typeOf[applyAnswer](), status: ok, h: s.apply},
 		{method: "GET", pattern: "/components/{kind}/{name}", perm: model.PermRead, summary: "Get a component's current revision", out: typeOf[model.Component](), status: ok, h: s.getComponent},
 		{method: "PUT", pattern: "/components/{kind}/{name}", perm: model.PermWriteComponents, summary: "Create or update one component", in: typeOf[model.Component](), out: typeOf[store.ApplyResult](), status: ok, h: s.putComponent},
 		{method: "DELETE", pattern: "/components/{kind}/{name}", perm: model.PermWriteComponents, summary: "Delete a component (409 while referenced)", status: none, h: s.deleteComponent},
