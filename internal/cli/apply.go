@@ -17,8 +17,9 @@ func newApplyCommand(e *env) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE|DIR|- [-f ...]",
-		Short: "Create or update components and environments from YAML or JSON files",
-		Long: `Apply reads YAML (or JSON) documents, one component or environment each, and saves them
+		Short: "Create or update components, environments and API users from YAML or JSON files",
+		Long: `Apply reads YAML (or JSON) documents, one component, environment or API user (kind: User)
+each, and saves them
 all in one transaction: either every document is applied or none is. Content identical to
 the current revision makes no new revision ("unchanged").
 
