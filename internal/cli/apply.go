@@ -18,10 +18,9 @@ func newApplyCommand(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE|DIR|- [-f ...]",
 		Short: "Create or update components, environments and API users from YAML or JSON files",
-		Long: `Apply reads YAML (or JSON) documents, one component, environment or API user (kind: User)
-each, and saves them
-all in one transaction: either every document is applied or none is. Content identical to
-the current revision makes no new revision ("unchanged").
+		Long: `Apply reads YAML (or JSON) documents, one component, environment or API user
+(kind: User) each, and saves them all in one transaction: either every document is applied
+or none is. Content identical to the current revision makes no new revision ("unchanged").
 
 -f takes a file, a directory (its .yaml, .yml and .json files, sorted by name, not
 recursive) or - for stdin, and may be repeated.`,
