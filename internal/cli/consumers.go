@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/portico-dev/portico/internal/client"
 	"github.com/portico-dev/portico/internal/manifest"
 	"github.com/portico-dev/portico/internal/model"
 )
@@ -74,7 +75,7 @@ type consumerFlags struct {
 	description, externalName                        string
 	envs, roles, apis, cidrs, fingerprints, subjects []string
 	ipFilter, disabled, passwordStdin, askPassword   bool
-	token                                            bool
+	token, noPassword                                bool
 }
 
 func (f *consumerFlags) add(fs *pflag.FlagSet) {
@@ -144,10 +145,16 @@ func newConsumersWriteCommand(e *env, create bool) *cobra.Command {
   portico consumers set erp-reader --disabled`
 	}
 	f.add(cmd.Flags())
+	if !create {
+		cmd.Flags().BoolVar(&f.noPassword, "no-password", false, "take the password away")
+	}
 	o := addClientFlags(cmd, e, outText, outJSON, outYAML)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if f.passwordStdin && f.askPassword {
 			return usagef("give --password or --password-stdin, not both")
+		}
+		if f.noPassword && (f.passwordStdin || f.askPassword) {
+			return usagef("give a new password or --no-password, not both")
 		}
 		c, err := o.client()
 		if err != nil {
@@ -169,15 +176,19 @@ func newConsumersWriteCommand(e *env, create bool) *cobra.Command {
 			}
 			doc.Spec.Password = &pw
 		}
-		write, what := c.CreateConsumer, "created"
-		if !create {
-			write, what = c.PutConsumer, "updated"
+		var v *model.ConsumerView
+		if create {
+			v, err = c.CreateConsumer(cmd.Context(), doc, f.token)
+		} else {
+			v, err = c.PutConsumer(cmd.Context(), doc, client.PutOptions{GenerateToken: f.token, RemovePassword: f.noPassword})
 		}
-		v, err := write(cmd.Context(), doc, f.token)
 		if err != nil {
-			return fmt.Errorf("%s API user %s: %w", strings.TrimSuffix(what, "d"), args[0], err)
+			return fmt.Errorf("write API user %s: %w", args[0], err)
 		}
-		return printConsumerChange(e, o.output, v, what)
+		if create {
+			return printConsumerChange(e, o.output, v, "created")
+		}
+		return printConsumerChange(e, o.output, v, "updated")
 	}
 	return cmd
 }
@@ -201,7 +212,7 @@ func newConsumersPasswdCommand(e *env) *cobra.Command {
 			return err
 		}
 		cur.Spec.Password = &pw
-		v, err := c.PutConsumer(cmd.Context(), &cur.ConsumerDoc, false)
+		v, err := c.PutConsumer(cmd.Context(), &cur.ConsumerDoc, client.PutOptions{})
 		if err != nil {
 			return err
 		}

@@ -37,24 +37,32 @@ func (c *Client) GetConsumer(ctx context.Context, name string) (*model.ConsumerV
 // consumerBody is the body of POST and PUT /consumers.
 type consumerBody struct {
 	*model.ConsumerDoc
-	GenerateToken bool `json:"generateToken,omitempty"`
+	GenerateToken  bool `json:"generateToken,omitempty"`
+	RemovePassword bool `json:"removePassword,omitempty"`
 }
 
 // CreateConsumer adds an API user (a conflict if the name is taken). With
 // generateToken the answer's Token is a new clear token, shown this once.
 func (c *Client) CreateConsumer(ctx context.Context, doc *model.ConsumerDoc, generateToken bool) (*model.ConsumerView, error) {
 	var v model.ConsumerView
-	if _, err := c.do(ctx, http.MethodPost, "/consumers", nil, consumerBody{doc, generateToken}, &v); err != nil {
+	if _, err := c.do(ctx, http.MethodPost, "/consumers", nil, consumerBody{ConsumerDoc: doc, GenerateToken: generateToken}, &v); err != nil {
 		return nil, err
 	}
 	return &v, nil
 }
 
+// PutOptions are the extras of PutConsumer.
+type PutOptions struct {
+	GenerateToken  bool // answer a new token, once
+	RemovePassword bool // take the password away
+}
+
 // PutConsumer creates or replaces an API user; credentials doc leaves out
 // are kept.
-func (c *Client) PutConsumer(ctx context.Context, doc *model.ConsumerDoc, generateToken bool) (*model.ConsumerView, error) {
+func (c *Client) PutConsumer(ctx context.Context, doc *model.ConsumerDoc, opts PutOptions) (*model.ConsumerView, error) {
 	var v model.ConsumerView
-	if _, err := c.do(ctx, http.MethodPut, "/consumers/"+seg(doc.Name), nil, consumerBody{doc, generateToken}, &v); err != nil {
+	body := consumerBody{ConsumerDoc: doc, GenerateToken: opts.GenerateToken, RemovePassword: opts.RemovePassword}
+	if _, err := c.do(ctx, http.MethodPut, "/consumers/"+seg(doc.Name), nil, body, &v); err != nil {
 		return nil, err
 	}
 	return &v, nil

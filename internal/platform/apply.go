@@ -257,7 +257,7 @@ func decodeUsers(raws []json.RawMessage) ([]*model.ConsumerDoc, error) {
 func (s *Server) userChanges(ctx context.Context, docs []*model.ConsumerDoc) ([]store.NamedConsumerChange, error) {
 	out := make([]store.NamedConsumerChange, len(docs))
 	for i, doc := range docs {
-		ch, err := s.consumerChange(ctx, doc, false, "", nil)
+		ch, err := s.consumerChange(ctx, doc, false, false, "", nil)
 		if err != nil {
 			return nil, err
 		}
@@ -316,7 +316,7 @@ func applyAudit(results []store.ApplyResult, users []*model.ConsumerDoc) []*mode
 		case store.KindConsumer:
 			e.Kind = model.AuditKindConsumer
 			if u := byName[r.Name]; u != nil {
-				maps.Copy(e.Details, credentialDetails(u, false))
+				maps.Copy(e.Details, credentialDetails(u, false, false))
 			}
 		case store.KindEnvironment:
 		default:

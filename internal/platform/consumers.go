@@ -19,6 +19,9 @@ const consumerTokenPrefix = "pak_"
 type consumerRequest struct {
 	model.ConsumerDoc
 	GenerateToken bool `json:"generateToken,omitempty"`
+	// RemovePassword takes the password away (a document that leaves the
+	// password out keeps it).
+	RemovePassword bool `json:"removePassword,omitempty"`
 }
 
 func (s *Server) listConsumers(c *call) (*reply, error) {
@@ -61,6 +64,9 @@ func decodeConsumer(c *call, name string) (*consumerRequest, error) {
 	if err := validateConsumerDoc(&req.ConsumerDoc); err != nil {
 		return nil, err
 	}
+	if req.RemovePassword && req.Spec.Password != nil {
+		return nil, model.Invalidf("removePassword", "give a new password or remove it, not both")
+	}
 	return &req, nil
 }
 
@@ -83,7 +89,7 @@ func validateConsumerDoc(doc *model.ConsumerDoc) error {
 // file twice changes nothing. create refuses an existing consumer. A
 // token hash, when given, is added. The audit entry's action follows what
 // the change finds.
-func (s *Server) consumerChange(ctx context.Context, doc *model.ConsumerDoc, create bool, addToken string, entry *model.AuditEntry) (store.ConsumerChange, error) {
+func (s *Server) consumerChange(ctx context.Context, doc *model.ConsumerDoc, create, removePassword bool, addToken string, entry *model.AuditEntry) (store.ConsumerChange, error) {
 	var fresh string
 	if doc.Spec.Password != nil {
 		var err error
@@ -99,11 +105,11 @@ func (s *Server) consumerChange(ctx context.Context, doc *model.ConsumerDoc, cre
 			return nil, fmt.Errorf("%w: consumer %q exists (PUT changes it)", model.ErrConflict, doc.Name)
 		}
 		next := doc.Consumer()
-		if cur != nil {
+		if cur != nil && !removePassword {
 			next.PasswordHash = cur.PasswordHash
-			if doc.Spec.TokenHashes == nil {
-				next.TokenHashes = slices.Clone(cur.TokenHashes)
-			}
+		}
+		if cur != nil && doc.Spec.TokenHashes == nil {
+			next.TokenHashes = slices.Clone(cur.TokenHashes)
 		}
 		if doc.Spec.Password != nil {
 			if same, _ := verifyPassword(*doc.Spec.Password, next.PasswordHash); !same {
@@ -149,10 +155,13 @@ func (s *Server) saveConsumer(c *call, name string, change func(entry *model.Aud
 }
 
 // credentialDetails says which credentials a document sets, never their values.
-func credentialDetails(doc *model.ConsumerDoc, generated bool) map[string]string {
+func credentialDetails(doc *model.ConsumerDoc, generated, removed bool) map[string]string {
 	d := map[string]string{}
-	if doc.Spec.Password != nil {
+	switch {
+	case doc.Spec.Password != nil:
 		d["password"] = "set"
+	case removed:
+		d["password"] = "removed"
 	}
 	if doc.Spec.TokenHashes != nil {
 		d["tokens"] = "replaced"
@@ -188,8 +197,8 @@ func (s *Server) writeConsumer(c *call, req *consumerRequest, create bool) (*rep
 		clear, hash = newConsumerToken()
 	}
 	res, err := s.saveConsumer(c, req.Name, func(entry *model.AuditEntry) (store.ConsumerChange, error) {
-		return s.consumerChange(c.r.Context(), &req.ConsumerDoc, create, hash, entry)
-	}, credentialDetails(&req.ConsumerDoc, req.GenerateToken))
+		return s.consumerChange(c.r.Context(), &req.ConsumerDoc, create, req.RemovePassword, hash, entry)
+	}, credentialDetails(&req.ConsumerDoc, req.GenerateToken, req.RemovePassword))
 	if err != nil {
 		return nil, err
 	}

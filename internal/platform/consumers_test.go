@@ -81,6 +81,14 @@ func TestConsumerReachesItsEnvironmentsSnapshotHashed(t *testing.T) {
 		t.Fatalf("tokens after revoke = %v", got)
 	}
 
+	// The password can be taken away, not together with a new one.
+	e.must(http.StatusBadRequest, "PUT", "/consumers/erp-reader", e.admin, map[string]any{"spec": map[string]any{"environments": []string{"dev"}, "password": pw}, "removePassword": true})
+	var nopw model.ConsumerView
+	e.must(http.StatusOK, "PUT", "/consumers/erp-reader", e.admin, map[string]any{"spec": map[string]any{"environments": []string{"dev"}}, "removePassword": true}).json(t, &nopw)
+	if nopw.HasPassword || len(nopw.Tokens) != 1 || e.snapshotOf("dev").Consumers[0].PasswordHash != "" {
+		t.Fatalf("after removePassword: %+v", nopw)
+	}
+
 	e.must(http.StatusNoContent, "DELETE", "/consumers/erp-reader", e.admin, nil)
 	if got := e.snapshotOf("dev").Consumers; len(got) != 0 {
 		t.Fatalf("dev snapshot after delete has %+v", got)

@@ -73,6 +73,20 @@ func TestAPIUsersAndAudit(t *testing.T) {
 		t.Fatalf("partner in the snapshot = %+v", snap.Consumers)
 	}
 
+	// set changes only what it is given; --no-password takes the password away.
+	admin.ok("consumers", "set", "partner", "--api", "erp/getCustomer", "--no-password")
+	var pv struct {
+		HasPassword bool
+		Spec        struct {
+			APIs     []string
+			IPFilter struct{ CIDRs []string }
+		}
+	}
+	decodeJSON(t, admin.ok("consumers", "get", "partner", "-o", "json"), &pv)
+	if pv.HasPassword || !slices.Equal(pv.Spec.APIs, []string{"erp/getCustomer"}) || !slices.Equal(pv.Spec.IPFilter.CIDRs, []string{"203.0.113.0/24"}) {
+		t.Fatalf("partner after set = %+v", pv)
+	}
+
 	// Bad input: a clear refusal, nothing saved.
 	r := admin.fails(1, "consumers", "create", "bad", "--allow-ip", "10.0.0.0/99")
 	contains(t, "bad CIDR", r.stderr, "HTTP 400", "spec.ipFilter.cidrs[0]")
