@@ -47,6 +47,14 @@ func (s *Server) auditLeftOver(c *call) {
 	}
 }
 
+// dropAudit forgets the request's pending entry: the request turned out to
+// change nothing.
+func dropAudit(c *call) {
+	if p := store.AuditOf(c.r.Context()); p != nil {
+		p.MarkRecorded()
+	}
+}
+
 // remoteHost is the address the request came from, without its port.
 func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

@@ -188,6 +188,8 @@ func TestAuditRecordsChanges(t *testing.T) {
 	pkg := e.seed()
 	op := e.user("olga", "operator")
 	e.must(http.StatusCreated, "POST", "/deployments", op, map[string]any{"environment": "dev", "packageId": pkg})
+	// Deploying it again changes nothing and records nothing.
+	e.must(http.StatusOK, "POST", "/deployments", op, map[string]any{"environment": "dev", "packageId": pkg})
 	e.must(http.StatusCreated, "POST", "/consumers", e.admin, map[string]any{"name": "ci", "spec": map[string]any{"password": "ci-password-secret"}})
 	// A refused change leaves no entry.
 	e.must(http.StatusConflict, "POST", "/consumers", e.admin, map[string]any{"name": "ci", "spec": map[string]any{}})

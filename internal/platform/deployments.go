@@ -83,6 +83,7 @@ func (s *Server) deploy(c *call) (*reply, error) {
 		return nil, err
 	}
 	if !changed {
+		dropAudit(c) // the package was active already: nothing changed
 		return ok(d)
 	}
 	s.notifier.notify(req.Environment)
