@@ -17,10 +17,10 @@ func newApplyCommand(e *env) *cobra.Command {
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "apply -f FILE|DIR|- [-f ...]",
-		Short: "Create or update components and environments from YAML or JSON files",
-		Long: `Apply reads YAML (or JSON) documents, one component or environment each, and saves them
-all in one transaction: either every document is applied or none is. Content identical to
-the current revision makes no new revision ("unchanged").
+		Short: "Create or update components, environments and API users from YAML or JSON files",
+		Long: `Apply reads YAML (or JSON) documents, one component, environment or API user
+(kind: User) each, and saves them all in one transaction: either every document is applied
+or none is. Content identical to the current revision makes no new revision ("unchanged").
 
 -f takes a file, a directory (its .yaml, .yml and .json files, sorted by name, not
 recursive) or - for stdin, and may be repeated.`,
@@ -71,6 +71,10 @@ func applyRequest(docs []manifest.Document, dryRun bool) client.ApplyRequest {
 			req.Environments = append(req.Environments, d.Environment)
 			continue
 		}
+		if d.User != nil {
+			req.Users = append(req.Users, d.User)
+			continue
+		}
 		req.Components = append(req.Components, d.Component)
 	}
 	return req
@@ -84,7 +88,7 @@ func printApplyResults(e *env, results []client.ApplyResult, dryRun bool) {
 	}
 	for _, r := range results {
 		line := r.Kind + "/" + r.Name + " " + r.Action
-		if r.Kind != manifest.KindEnvironment && r.Kind != manifest.KindPlan && r.Kind != manifest.KindApplication && r.Revision > 0 {
+		if r.Kind != manifest.KindEnvironment && r.Kind != manifest.KindPlan && r.Kind != manifest.KindApplication && r.Kind != manifest.KindUser && r.Revision > 0 {
 			line += fmt.Sprintf(" (revision %d)", r.Revision)
 		}
 		fmt.Fprintln(e.stdout, line+suffix)

@@ -67,6 +67,8 @@ func deleteOne(ctx context.Context, c *client.Client, res resource, kind model.K
 		return "plan/" + name, c.DeletePlan(ctx, name)
 	case resApplication:
 		return "application/" + name, c.DeleteApplication(ctx, name)
+	case resConsumer:
+		return "consumer/" + name, c.DeleteConsumer(ctx, name)
 	}
 	return "", usagef("cannot delete %s (deployments are undone with 'portico undeploy' or 'portico rollback')", name)
 }

@@ -123,6 +123,19 @@ func (g *getOpts) run(ctx context.Context, c *client.Client, res resource, kind 
 			return err
 		}
 		return printUsers(w, g.output, us, false)
+	case resConsumer:
+		if name != "" {
+			v, err := c.GetConsumer(ctx, name)
+			if err != nil {
+				return err
+			}
+			return printConsumers(w, g.output, []model.ConsumerView{*v}, true)
+		}
+		vs, err := c.AllConsumers(ctx, g.env)
+		if err != nil {
+			return err
+		}
+		return printConsumers(w, g.output, vs, false)
 	case resToken:
 		if name != "" {
 			return usagef("get tokens takes no name (use --user for another user's tokens)")

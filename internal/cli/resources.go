@@ -17,13 +17,14 @@ const (
 	resDeployment
 	resUser
 	resToken
+	resConsumer
 	resRevision
 	resPlan
 	resApplication
 )
 
 // resourceNames lists what KIND may be, for messages.
-const resourceNames = "connection(s), process(es), api(s), proxy/proxies, components, environment(s), package(s), deployment(s), user(s), token(s), revisions, plan(s), application(s)/app(s)"
+const resourceNames = "connection(s), process(es), api(s), proxy/proxies, components, environment(s), package(s), deployment(s), user(s), token(s), consumer(s), revisions, plan(s), application(s)/app(s)"
 
 // parseResource reads the KIND argument of get and delete, in the singular or
 // the plural, in any case.
@@ -41,6 +42,8 @@ func parseResource(s string) (resource, model.Kind, error) {
 		return resUser, "", nil
 	case "token", "tokens":
 		return resToken, "", nil
+	case "consumer", "consumers", "api-user", "api-users":
+		return resConsumer, "", nil
 	case "revision", "revisions", "rev", "revs":
 		return resRevision, "", nil
 	case "plan", "plans":

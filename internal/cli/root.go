@@ -42,6 +42,8 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newUsersCommand(e),
 		newAppsCommand(e),
 		newPlansCommand(e),
+		newConsumersCommand(e, "consumers"),
+		newAuditCommand(e),
 		newVersionCommand(e),
 	)
 	return root

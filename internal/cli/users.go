@@ -22,6 +22,7 @@ func newUsersCommand(e *env) *cobra.Command {
 		newUsersFlagCommand(e, "enable", "Enable a disabled user", false),
 		newUsersPasswdCommand(e),
 		newUsersDeleteCommand(e),
+		newConsumersCommand(e, "api"), // API users: portico users api ...
 	)
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 type ApplyRequest struct {
 	Components   []*model.Component   `json:"components"`
 	Environments []*model.Environment `json:"environments,omitempty"`
+	Users        []*model.ConsumerDoc `json:"users,omitempty"` // API users (kind: User)
 	DryRun       bool                 `json:"dryRun,omitempty"`
 }
 

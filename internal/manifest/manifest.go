@@ -21,17 +21,22 @@ import (
 // KindEnvironment is the document kind of an environment.
 const KindEnvironment = "environment"
 
+// KindUser is the document kind of an API user (a consumer of the runtime's
+// APIs, not a platform user).
+const KindUser = "user"
+
 // Document is one decoded YAML document: exactly one of Component,
-// Environment, Plan and Application is set.
+// Environment, Plan, Application and User is set.
 type Document struct {
 	Source      string // "file.yaml:12" — where the document starts
 	Component   *model.Component
 	Environment *model.Environment
 	Plan        *model.Plan
 	Application *model.Application
+	User        *model.ConsumerDoc
 }
 
-// Kind is the document's canonical kind ("api", "environment").
+// Kind is the document's canonical kind ("api", "environment", "user").
 func (d *Document) Kind() string {
 	switch {
 	case d.Environment != nil:
@@ -40,6 +45,8 @@ func (d *Document) Kind() string {
 		return KindPlan
 	case d.Application != nil:
 		return KindApplication
+	case d.User != nil:
+		return KindUser
 	}
 	return string(d.Component.Kind)
 }
@@ -53,6 +60,8 @@ func (d *Document) Name() string {
 		return d.Plan.Name
 	case d.Application != nil:
 		return d.Application.Name
+	case d.User != nil:
+		return d.User.Name
 	}
 	return d.Component.Name
 }
@@ -172,7 +181,10 @@ func decodeOne(body ast.Node) (Document, error) {
 		return Document{}, errors.New(yaml.FormatError(err, false, true))
 	}
 	if head.Kind == "" {
-		return Document{}, errors.New("kind is required (Connection, Process, API, Proxy or Environment)")
+		return Document{}, errors.New("kind is required (Connection, Process, API, Proxy, Environment or User)")
+	}
+	if strings.EqualFold(head.Kind, KindUser) {
+		return decodeUser(body)
 	}
 	if strings.EqualFold(head.Kind, KindEnvironment) {
 		// Environments have no labels, so their envelope refuses them.
@@ -196,7 +208,7 @@ func decodeOne(body ast.Node) (Document, error) {
 	}
 	kind, err := model.ParseKind(head.Kind)
 	if err != nil {
-		return Document{}, fmt.Errorf("unknown kind %q (want Connection, Process, API, Proxy or Environment)", head.Kind)
+		return Document{}, fmt.Errorf("unknown kind %q (want Connection, Process, API, Proxy, Environment or User)", head.Kind)
 	}
 	var c *model.Component
 	switch kind {

@@ -115,7 +115,7 @@ func TestDecodeBad(t *testing.T) {
 		{"environment-labels.yaml", false, []string{`[3:1] unknown field "labels"`}},
 		{"malformed-flow.yaml", false, []string{"malformed-flow.yaml: [3:7]", "'}'"}},
 		{"malformed-indent.yaml", false, []string{"malformed-indent.yaml: [1:7] mapping value is not allowed in this context"}},
-		{"missing-kind.yaml", false, []string{"kind is required (Connection, Process, API, Proxy or Environment)"}},
+		{"missing-kind.yaml", false, []string{"kind is required (Connection, Process, API, Proxy, Environment or User)"}},
 		{"not-a-mapping.yaml", false, []string{"a document must be a mapping with kind, name and spec"}},
 		{"process-nested-sql.yaml", true, []string{"spec.steps[0].decide.then[1].query.sql: is required"}},
 		{"process-no-steps.yaml", true, []string{"spec.steps: a process needs at least one step"}},
@@ -126,7 +126,7 @@ func TestDecodeBad(t *testing.T) {
 			`spec.targets[0].url: "ftp://billing" is not an absolute http(s) URL`, `spec.balancing: "random" is not supported`}},
 		{"second-document.yaml", true, []string{"second-document.yaml:5 (document 3)", `name: "q a" is not a valid environment name`}},
 		{"top-level-unknown-field.yaml", false, []string{`[3:1] unknown field "owner"`}},
-		{"unknown-kind.yaml", false, []string{`unknown kind "Widget" (want Connection, Process, API, Proxy or Environment)`}},
+		{"unknown-kind.yaml", false, []string{`unknown kind "Widget" (want Connection, Process, API, Proxy, Environment or User)`}},
 		{"wrong-type.yaml", false, []string{"[6:14]", "sequence"}},
 	}
 	files, _ := filepath.Glob("testdata/bad/*")

@@ -32,12 +32,14 @@ const (
 	PermSnapshot        Permission = "snapshot:read"
 	PermExecutionsWrite Permission = "executions:write" // runtimes report execution records
 	PermApps            Permission = "apps:write"       // applications, their keys and subscriptions, plans
+	PermConsumers       Permission = "consumers:write"  // API users (consumers) and their tokens
+	PermAudit           Permission = "audit:read"       // the audit log
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot, PermExecutionsWrite, PermApps},
+	RoleAdmin:     {PermRead, PermWriteComponents, PermPackage, PermDeploy, PermEnvironments, PermUsers, PermSnapshot, PermExecutionsWrite, PermApps, PermConsumers, PermAudit},
 	RolePublisher: {PermRead, PermWriteComponents, PermPackage, PermDeploy},
-	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot, PermExecutionsWrite, PermApps},
+	RoleOperator:  {PermRead, PermDeploy, PermEnvironments, PermSnapshot, PermExecutionsWrite, PermApps, PermConsumers, PermAudit},
 	RoleViewer:    {PermRead},
 	RoleRuntime:   {PermSnapshot, PermExecutionsWrite},
 }

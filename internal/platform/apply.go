@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"strconv"
+	"time"
 
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/secret"
@@ -17,6 +20,7 @@ import (
 type applyDoc struct {
 	Components   []model.Component   `json:"components,omitempty"`
 	Environments []model.Environment `json:"environments,omitempty"`
+	Users        []model.ConsumerDoc `json:"users,omitempty"` // API users (kind: User)
 	DryRun       bool                `json:"dryRun,omitempty"`
 }
 
@@ -25,6 +29,7 @@ type applyDoc struct {
 type applyRequest struct {
 	Components   []json.RawMessage `json:"components"`
 	Environments []json.RawMessage `json:"environments"`
+	Users        []json.RawMessage `json:"users"`
 	DryRun       bool              `json:"dryRun"`
 }
 
@@ -40,10 +45,14 @@ func (s *Server) apply(c *call) (*reply, error) {
 	if err := decodeBody(c.r, &req); err != nil {
 		return nil, err
 	}
-	if len(req.Environments) > 0 && !c.caller.allows(model.PermEnvironments) {
-		return nil, forbidden(c.caller, model.PermEnvironments)
+	if err := applyAllowed(c.caller, req); err != nil {
+		return nil, err
 	}
 	comps, envs, err := decodeApply(req)
+	if err != nil {
+		return nil, err
+	}
+	users, err := decodeUsers(req.Users)
 	if err != nil {
 		return nil, err
 	}
@@ -56,9 +65,17 @@ func (s *Server) apply(c *call) (*reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ok(applyAnswer{Results: res})
+		more, err := s.planUsers(ctx, users)
+		if err != nil {
+			return nil, err
+		}
+		return ok(applyAnswer{Results: append(res, more...)})
 	}
-	results, err := s.store.Apply(ctx, comps, envs, c.caller.user.Username)
+	changes, err := s.userChanges(ctx, users)
+	if err != nil {
+		return nil, err
+	}
+	results, bumped, err := s.store.ApplyWithConsumers(ctx, comps, envs, changes, c.caller.user.Username)
 	if err != nil {
 		return nil, err
 	}
@@ -67,10 +84,34 @@ func (s *Server) apply(c *call) (*reply, error) {
 			s.notifier.notify(r.Name)
 		}
 	}
+	for _, env := range bumped {
+		s.notifier.notify(env)
+	}
+	s.recordAudit(c, applyAudit(results, users))
 	if results == nil {
 		results = []store.ApplyResult{}
 	}
 	return ok(applyAnswer{Results: results})
+}
+
+// applyAllowed checks that the caller may write every part of an apply: an
+// operator applies environments and API users without components:write. An
+// apply with no document at all needs components:write, as it always did.
+func applyAllowed(c *caller, req applyRequest) error {
+	parts := []struct {
+		present bool
+		perm    model.Permission
+	}{
+		{len(req.Components) > 0 || (len(req.Environments) == 0 && len(req.Users) == 0), model.PermWriteComponents},
+		{len(req.Environments) > 0, model.PermEnvironments},
+		{len(req.Users) > 0, model.PermConsumers},
+	}
+	for _, p := range parts {
+		if p.present && !c.allows(p.perm) {
+			return forbidden(c, p.perm)
+		}
+	}
+	return nil
 }
 
 // decodeApply decodes and validates every document, collecting all errors
@@ -179,4 +220,109 @@ func sameContent(a, b *model.Component) bool {
 	ja, errA := a.CanonicalJSON()
 	jb, errB := b.CanonicalJSON()
 	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+// decodeUsers decodes and validates the API users of an apply, with paths
+// such as users[1].spec.ipFilter.cidrs[0].
+func decodeUsers(raws []json.RawMessage) ([]*model.ConsumerDoc, error) {
+	var all model.ValidationError
+	docs := make([]*model.ConsumerDoc, 0, len(raws))
+	seen := map[string]int{}
+	for i, raw := range raws {
+		path := fmt.Sprintf("users[%d]", i)
+		doc := &model.ConsumerDoc{}
+		if err := decodeJSON(raw, doc, ""); err != nil {
+			appendFields(&all, path, err)
+			continue
+		}
+		if err := validateConsumerDoc(doc); err != nil {
+			appendFields(&all, path, err)
+			continue
+		}
+		if j, dup := seen[doc.Name]; dup {
+			appendFields(&all, path, model.Invalidf("name", "user %s appears twice (also users[%d])", doc.Name, j))
+			continue
+		}
+		seen[doc.Name] = i
+		docs = append(docs, doc)
+	}
+	if len(all.Fields) > 0 {
+		return nil, &all
+	}
+	return docs, nil
+}
+
+// userChanges turns API user documents into store changes, hashing their
+// passwords before the write transaction starts.
+func (s *Server) userChanges(ctx context.Context, docs []*model.ConsumerDoc) ([]store.NamedConsumerChange, error) {
+	out := make([]store.NamedConsumerChange, len(docs))
+	for i, doc := range docs {
+		ch, err := s.consumerChange(ctx, doc, false, false, "", nil)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = store.NamedConsumerChange{Name: doc.Name, Change: ch}
+	}
+	return out, nil
+}
+
+// planUsers says what applying API users would do, writing nothing.
+func (s *Server) planUsers(ctx context.Context, docs []*model.ConsumerDoc) ([]store.ApplyResult, error) {
+	changes, err := s.userChanges(ctx, docs)
+	if err != nil {
+		return nil, err
+	}
+	var out []store.ApplyResult
+	for _, ch := range changes {
+		res := store.ApplyResult{Kind: store.KindConsumer, Name: ch.Name, Action: store.Created}
+		cur, err := s.store.GetConsumer(ctx, ch.Name)
+		switch {
+		case errors.Is(err, model.ErrNotFound):
+			cur = nil
+		case err != nil:
+			return nil, err
+		}
+		next, err := ch.Change(cur)
+		if err != nil {
+			return nil, err
+		}
+		if cur != nil {
+			res.Action = store.Updated
+			a, b := *cur, *next
+			a.CreatedAt, a.UpdatedAt, b.CreatedAt, b.UpdatedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			if reflect.DeepEqual(a, b) {
+				res.Action = store.Unchanged
+			}
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// applyAudit lists what an apply changed, one entry per saved document;
+// users' entries say which credentials the document set, never their values.
+func applyAudit(results []store.ApplyResult, users []*model.ConsumerDoc) []*model.AuditEntry {
+	byName := map[string]*model.ConsumerDoc{}
+	for _, u := range users {
+		byName[u.Name] = u
+	}
+	var out []*model.AuditEntry
+	for _, r := range results {
+		if r.Action == store.Unchanged {
+			continue
+		}
+		e := &model.AuditEntry{Action: model.AuditApply, Kind: string(r.Kind), Name: r.Name, Details: detail("result", string(r.Action))}
+		switch r.Kind {
+		case store.KindConsumer:
+			e.Kind = model.AuditKindConsumer
+			if u := byName[r.Name]; u != nil {
+				maps.Copy(e.Details, credentialDetails(u, false, false))
+			}
+		case store.KindEnvironment:
+		default:
+			e.Details["revision"] = strconv.Itoa(r.Revision)
+		}
+		out = append(out, e)
+	}
+	return out
 }

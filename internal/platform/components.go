@@ -56,6 +56,7 @@ func (s *Server) putComponent(c *call) (*reply, error) {
 	if err := s.keepSecrets(c.r.Context(), []*model.Component{&comp}, func(int) string { return "" }); err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditApply, string(ref.Kind), ref.Name, nil)
 	res, err := s.store.ApplyComponents(c.r.Context(), []*model.Component{&comp}, c.caller.user.Username)
 	if err != nil {
 		return nil, err
@@ -71,6 +72,7 @@ func (s *Server) deleteComponent(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditDelete, string(ref.Kind), ref.Name, nil)
 	if err := s.store.DeleteComponent(c.r.Context(), ref, c.caller.user.Username); err != nil {
 		return nil, err
 	}

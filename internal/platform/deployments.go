@@ -72,16 +72,18 @@ func (s *Server) deploy(c *call) (*reply, error) {
 	if err := checkEnvName(req.Environment); err != nil {
 		return nil, err
 	}
-	ctx := c.r.Context()
-	id, err := s.resolvePackage(ctx, req)
+	id, err := s.resolvePackage(c.r.Context(), req)
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditDeploy, model.AuditKindEnvironment, req.Environment, deployDetails(req, id))
+	ctx := c.r.Context()
 	d, changed, err := s.store.Deploy(ctx, req.Environment, id, c.caller.user.Username)
 	if err != nil {
 		return nil, err
 	}
 	if !changed {
+		dropAudit(c) // the package was active already: nothing changed
 		return ok(d)
 	}
 	s.notifier.notify(req.Environment)
@@ -132,6 +134,7 @@ func (s *Server) rollback(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditRollback, model.AuditKindEnvironment, req.Environment, detail("component", root.String(), "toVersion", req.ToVersion, "apiVersion", req.APIVersion))
 	d, err := s.store.Rollback(c.r.Context(), req.Environment, root, req.ToVersion, req.APIVersion, c.caller.user.Username)
 	if err != nil {
 		return nil, err
@@ -152,6 +155,7 @@ func (s *Server) undeploy(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditUndeploy, model.AuditKindEnvironment, req.Environment, detail("component", root.String(), "apiVersion", req.APIVersion))
 	ds, err := s.store.Undeploy(c.r.Context(), req.Environment, root, req.APIVersion, c.caller.user.Username)
 	if err != nil {
 		return nil, err
@@ -161,4 +165,13 @@ func (s *Server) undeploy(c *call) (*reply, error) {
 		ds = []*model.Deployment{}
 	}
 	return &reply{status: http.StatusOK, body: list[*model.Deployment]{Items: ds}}, nil
+}
+
+// deployDetails names what a deploy request deploys, for the audit log.
+func deployDetails(req deployRequest, id string) map[string]string {
+	comp := ""
+	if req.Component != nil {
+		comp = req.Component.String()
+	}
+	return detail("packageId", id, "component", comp, "version", req.Version)
 }

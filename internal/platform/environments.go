@@ -48,6 +48,7 @@ func (s *Server) createEnvironment(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditCreate, model.AuditKindEnvironment, env.Name, nil)
 	saved, err := s.store.CreateEnvironment(c.r.Context(), env)
 	if err != nil {
 		return nil, err
@@ -61,6 +62,7 @@ func (s *Server) putEnvironment(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditUpdate, model.AuditKindEnvironment, env.Name, nil)
 	saved, changed, err := s.store.PutEnvironment(c.r.Context(), env)
 	if err != nil {
 		return nil, err
@@ -73,6 +75,7 @@ func (s *Server) putEnvironment(c *call) (*reply, error) {
 
 func (s *Server) deleteEnvironment(c *call) (*reply, error) {
 	name := c.r.PathValue("env")
+	s.audit(c, "", model.AuditDelete, model.AuditKindEnvironment, name, nil)
 	if err := s.store.DeleteEnvironment(c.r.Context(), name); err != nil {
 		return nil, err
 	}

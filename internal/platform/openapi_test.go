@@ -92,6 +92,8 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"POST /runtimes/heartbeat", "GET /runtimes",
 		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml", "GET /apis/{name}/wsdl",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
+		"GET /consumers", "POST /consumers", "GET /consumers/{name}", "PUT /consumers/{name}", "DELETE /consumers/{name}",
+		"POST /consumers/{name}/tokens", "DELETE /consumers/{name}/tokens/{id}", "GET /audit",
 		"GET /health", "GET /version", "GET /openapi.json",
 		"GET /applications", "POST /applications", "GET /applications/{name}", "PUT /applications/{name}", "DELETE /applications/{name}",
 		"GET /applications/{name}/keys", "POST /applications/{name}/keys", "DELETE /applications/{name}/keys/{id}",

@@ -38,6 +38,7 @@ func (s *Server) createPackage(c *call) (*reply, error) {
 	if err := model.ValidatePackageRequest(req.Component, req.Version, req.Notes); err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditPackage, string(req.Component.Kind), req.Component.Name, detail("version", req.Version))
 	pkg, err := s.store.CreatePackage(c.r.Context(), req.Component, req.Version, req.Notes, c.caller.user.Username)
 	if err != nil {
 		return nil, err
@@ -54,6 +55,7 @@ func (s *Server) getPackage(c *call) (*reply, error) {
 }
 
 func (s *Server) deletePackage(c *call) (*reply, error) {
+	s.audit(c, "", model.AuditDelete, model.AuditKindPackage, c.r.PathValue("id"), nil)
 	if err := s.store.DeletePackage(c.r.Context(), c.r.PathValue("id")); err != nil {
 		return nil, err
 	}

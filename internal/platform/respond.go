@@ -76,7 +76,11 @@ func (s *Server) serve(rt route, c *call) (*reply, error) {
 	case authOptional:
 		// The handler decides (POST /tokens signs in without a token).
 	}
-	return rt.h(c)
+	rep, err := rt.h(c)
+	if err == nil {
+		s.auditLeftOver(c)
+	}
+	return rep, err
 }
 
 func writeReply(w http.ResponseWriter, rep *reply) {

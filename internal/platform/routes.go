@@ -75,7 +75,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/whoami", summary: "The caller's user, role and token", out: typeOf[whoami](), status: ok, h: s.whoami},
 
 		{method: "GET", pattern: "/components", perm: model.PermRead, summary: "List current components by kind then name", query: withPage(param{"kind", "string", "only this kind"}), out: typeOf[model.Component](), list: true, status: ok, h: s.listComponents},
-		{method: "POST", pattern: "/apply", perm: model.PermWriteComponents, summary: "Apply components and environments (validated together; environments need environments:write)", in: typeOf[applyDoc](), out: typeOf[applyAnswer](), status: ok, h: s.apply},
+		{method: "POST", pattern: "/apply", summary: "Apply components, environments and API users, all or nothing (each part needs its permission: components:write, environments:write, consumers:write)", in: typeOf[applyDoc](), out: typeOf[applyAnswer](), status: ok, h: s.apply},
 		{method: "GET", pattern: "/components/{kind}/{name}", perm: model.PermRead, summary: "Get a component's current revision", out: typeOf[model.Component](), status: ok, h: s.getComponent},
 		{method: "PUT", pattern: "/components/{kind}/{name}", perm: model.PermWriteComponents, summary: "Create or update one component", in: typeOf[model.Component](), out: typeOf[store.ApplyResult](), status: ok, h: s.putComponent},
 		{method: "DELETE", pattern: "/components/{kind}/{name}", perm: model.PermWriteComponents, summary: "Delete a component (409 while referenced)", status: none, h: s.deleteComponent},
@@ -132,6 +132,14 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/plans/{name}", perm: model.PermRead, summary: "Get a plan", out: typeOf[model.Plan](), status: ok, h: s.getPlan},
 		{method: "PUT", pattern: "/plans/{name}", perm: model.PermApps, summary: "Create or update a plan; ?dryRun=true only says what would change", query: []param{{"dryRun", "boolean", "save nothing"}}, in: typeOf[model.Plan](), out: typeOf[store.ApplyResult](), status: ok, h: s.putPlan},
 		{method: "DELETE", pattern: "/plans/{name}", perm: model.PermApps, summary: "Delete a plan (409 while a subscription uses it)", status: none, h: s.deletePlan},
+		{method: "GET", pattern: "/consumers", perm: model.PermRead, summary: "List API users (consumers) by name, without secrets", query: withPage(param{"environment", "string", "only the consumers this environment knows"}), out: typeOf[model.ConsumerView](), list: true, status: ok, h: s.listConsumers},
+		{method: "POST", pattern: "/consumers", perm: model.PermConsumers, summary: "Create an API user (409 if it exists); generateToken answers a token once", in: typeOf[consumerRequest](), out: typeOf[model.ConsumerView](), status: created, h: s.createConsumer},
+		{method: "GET", pattern: "/consumers/{name}", perm: model.PermRead, summary: "Get an API user, without secrets", out: typeOf[model.ConsumerView](), status: ok, h: s.getConsumer},
+		{method: "PUT", pattern: "/consumers/{name}", perm: model.PermConsumers, summary: "Create or replace an API user; credentials left out are kept", in: typeOf[consumerRequest](), out: typeOf[model.ConsumerView](), status: ok, also: []int{created}, h: s.putConsumer},
+		{method: "DELETE", pattern: "/consumers/{name}", perm: model.PermConsumers, summary: "Delete an API user", status: none, h: s.deleteConsumer},
+		{method: "POST", pattern: "/consumers/{name}/tokens", perm: model.PermConsumers, summary: "Generate a token (API key) for an API user, shown this once", out: typeOf[model.ConsumerView](), status: created, h: s.createConsumerToken},
+		{method: "DELETE", pattern: "/consumers/{name}/tokens/{id}", perm: model.PermConsumers, summary: "Revoke an API user's token by its id", status: none, h: s.deleteConsumerToken},
+		{method: "GET", pattern: "/audit", perm: model.PermAudit, summary: "The audit log of changes, newest first", query: auditParams, out: typeOf[model.AuditEntry](), list: true, status: ok, h: s.listAudit},
 
 		{method: "GET", pattern: "/health", auth: authNone, summary: "Liveness and store reachability (503 when the store does not answer)", out: typeOf[health](), status: ok, h: s.health},
 		{method: "GET", pattern: "/version", auth: authNone, summary: "The server's version", out: typeOf[versionInfo](), status: ok, h: s.versionInfo},

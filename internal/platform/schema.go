@@ -3,6 +3,7 @@ package platform
 import (
 	"encoding"
 	"encoding/json"
+	"maps"
 	"reflect"
 	"strings"
 	"time"
@@ -105,6 +106,15 @@ func (g *schemas) object(t reflect.Type) map[string]any {
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		if name == "" && f.Anonymous && f.Type.Kind() == reflect.Struct {
+			// encoding/json puts an embedded struct's fields beside the others.
+			inner := g.object(f.Type)
+			maps.Copy(props, inner["properties"].(map[string]any))
+			if req, ok := inner["required"].([]string); ok {
+				required = append(required, req...)
+			}
+			continue
+		}
 		if name == "" {
 			name = f.Name
 		}

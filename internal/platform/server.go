@@ -121,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 	if s.pw == (PasswordParams{}) {
 		s.pw = DefaultPasswordParams
 	}
-	if err := s.pw.check(); err != nil {
+	if err := checkParams(s.pw); err != nil {
 		return nil, err
 	}
 	if s.poll <= 0 {

@@ -53,12 +53,14 @@ func (s *Server) createToken(c *call) (*reply, error) {
 		if req.Name != "" || req.Role != "" || req.ExpiresIn != "" {
 			return nil, model.Invalidf("", "sign in with username and password, or create a named token with name, role and expiresIn; not both")
 		}
+		s.audit(c, req.Username, model.AuditSignIn, model.AuditKindToken, sessionTokenName, nil)
 		return s.signIn(c.r.Context(), req.Username, req.Password)
 	}
 	cl, err := s.authenticate(c.r)
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, cl.user.Username, model.AuditCreate, model.AuditKindToken, req.Name, detail("role", req.Role, "expiresIn", req.ExpiresIn))
 	return s.createNamedToken(c.r.Context(), cl, req)
 }
 
@@ -204,6 +206,7 @@ func (s *Server) deleteToken(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.audit(c, "", model.AuditRevoke, model.AuditKindToken, found.Name, detail("id", found.ID, "owner", found.Username))
 	if err := s.store.DeleteToken(c.r.Context(), found.ID); err != nil {
 		return nil, err
 	}

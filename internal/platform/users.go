@@ -51,6 +51,7 @@ func (s *Server) createUser(c *call) (*reply, error) {
 	}
 	now := s.now()
 	u.PasswordHash, u.CreatedAt, u.UpdatedAt = hash, now, now
+	s.audit(c, "", model.AuditCreate, model.AuditKindUser, u.Username, detail("role", string(u.Role)))
 	if err := s.store.CreateUser(c.r.Context(), u); err != nil {
 		return nil, err
 	}
@@ -83,6 +84,7 @@ func (s *Server) patchUser(c *call) (*reply, error) {
 	if !c.caller.allows(model.PermUsers) && (req.Role != nil || req.Disabled != nil) {
 		return nil, fmt.Errorf("%w: you may change your own password only", model.ErrForbidden)
 	}
+	s.audit(c, "", model.AuditUpdate, model.AuditKindUser, c.r.PathValue("username"), userPatchDetails(req))
 	ctx := c.r.Context()
 	u, err := s.store.GetUser(ctx, c.r.PathValue("username"))
 	if err != nil {
@@ -114,9 +116,25 @@ func (s *Server) patchUser(c *call) (*reply, error) {
 }
 
 func (s *Server) deleteUser(c *call) (*reply, error) {
+	s.audit(c, "", model.AuditDelete, model.AuditKindUser, c.r.PathValue("username"), nil)
 	ctx := c.r.Context()
 	if err := s.store.DeleteUser(ctx, c.r.PathValue("username")); err != nil {
 		return nil, err
 	}
 	return noContent()
+}
+
+// userPatchDetails says what a patch changes, never the password itself.
+func userPatchDetails(req userPatch) map[string]string {
+	var role, disabled, password string
+	if req.Role != nil {
+		role = string(*req.Role)
+	}
+	if req.Disabled != nil {
+		disabled = fmt.Sprint(*req.Disabled)
+	}
+	if req.Password != nil {
+		password = "changed"
+	}
+	return detail("role", role, "disabled", disabled, "password", password)
 }

@@ -71,6 +71,8 @@ type Store interface {
 	Executions
 	Runtimes
 	Apps
+	Consumers
+	Audit
 }
 
 // Components are saved as immutable, numbered revisions.

@@ -25,6 +25,13 @@ func (s *Store) ApplyComponents(ctx context.Context, comps []*model.Component, a
 // whatever the request's order, so that two applies naming the same things
 // cannot deadlock on PostgreSQL; results keep the request's order.
 func (s *Store) Apply(ctx context.Context, comps []*model.Component, envs []*model.Environment, actor string) ([]store.ApplyResult, error) {
+	results, _, err := s.ApplyWithConsumers(ctx, comps, envs, nil, actor)
+	return results, err
+}
+
+// apply validates comps and envs and returns the function that saves them
+// inside a write transaction, filling results[:len(comps)+len(envs)].
+func (s *Store) apply(comps []*model.Component, envs []*model.Environment, actor string, stamp time.Time) (func(ctx context.Context, tx db, results []store.ApplyResult) error, error) {
 	for _, c := range comps {
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", c.Kind, c.Name, err)
@@ -45,10 +52,7 @@ func (s *Store) Apply(ctx context.Context, comps []*model.Component, envs []*mod
 		return cmp.Or(cmp.Compare(comps[i].Kind, comps[j].Kind), cmp.Compare(comps[i].Name, comps[j].Name))
 	})
 	envOrder := sortedIndexes(len(envs), func(i, j int) int { return cmp.Compare(envs[i].Name, envs[j].Name) })
-	var results []store.ApplyResult
-	stamp := now()
-	err := s.write(ctx, func(tx db) error {
-		results = make([]store.ApplyResult, len(comps)+len(envs))
+	return func(ctx context.Context, tx db, results []store.ApplyResult) error {
 		for _, i := range compOrder {
 			c := comps[i]
 			r, err := applyOne(ctx, tx, s.d, c, actor, stamp)
@@ -66,11 +70,7 @@ func (s *Store) Apply(ctx context.Context, comps []*model.Component, envs []*mod
 			results[len(comps)+i] = store.ApplyResult{Kind: store.KindEnvironment, Name: saved.Name, Action: action, Revision: int(saved.Revision)}
 		}
 		return nil
-	})
-	if err != nil {
-		return nil, s.fail(err)
-	}
-	return results, nil
+	}, nil
 }
 
 // sortedIndexes returns 0..n-1 sorted by compare.

@@ -369,6 +369,10 @@ func (s *Store) Snapshot(ctx context.Context, env string) (*model.Snapshot, erro
 			snap.Deployments = append(snap.Deployments, sd)
 		}
 		snap.Plans, snap.Applications, err = appsAndPlans(ctx, tx)
+		if err != nil {
+			return err
+		}
+		snap.Consumers, err = snapshotConsumers(ctx, tx, env)
 		return err
 	})
 	if err != nil {

@@ -192,6 +192,9 @@ func (s *Store) DeleteEnvironment(ctx context.Context, name string) error {
 		if len(active) > 0 {
 			return fmt.Errorf("%w: environment %q still serves %s", model.ErrInUse, name, joinList(active))
 		}
+		if err := noConsumerLists(ctx, tx, name); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `DELETE FROM deployments WHERE environment = ?`, name); err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"github.com/portico-dev/portico/internal/secret"
@@ -110,17 +111,32 @@ func (c db) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 // work turned out to change nothing.
 var errRollback = errors.New("rollback")
 
-// write runs fn in a write transaction, committed when fn returns nil.
+// write runs fn in a write transaction, committed when fn returns nil. The
+// audit entries ctx carries (store.WithAudit) are recorded in the first
+// such transaction that commits.
 func (s *Store) write(ctx context.Context, fn func(tx db) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	if err := fn(db{tx, s.d, s.keys}); err != nil {
+	q := db{tx, s.d, s.keys}
+	if err := fn(q); err != nil {
 		return err
 	}
-	return tx.Commit()
+	pending := store.AuditOf(ctx)
+	if pending != nil && !pending.Recorded() {
+		if err := insertAudit(ctx, q, pending.Entries); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if pending != nil {
+		pending.MarkRecorded()
+	}
+	return nil
 }
 
 // read runs fn in a read-only transaction that sees one consistent state.

@@ -51,6 +51,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExecutionsRetention", testExecutionsRetention}, {"ExecutionsLargeBatch", testExecutionsLargeBatch},
 		{"Runtimes", testRuntimes},
 		{"Plans", testPlans}, {"Applications", testApplications}, {"ApplicationsPagination", testApplicationsPagination},
+		{"Consumers", testConsumers}, {"ConsumersPagination", testConsumersPagination},
+		{"ApplyWithConsumers", testApplyWithConsumers}, {"Audit", testAudit}, {"ConsumersConcurrent", testConsumersConcurrent},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
