@@ -1,0 +1,160 @@
+package proxy_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/portico-dev/portico/internal/model"
+)
+
+// echo answers what it received as JSON.
+func echo(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Connection", "X-Hop-Secret")
+	w.Header().Set("X-Hop-Secret", "hidden")
+	w.Header().Set("Keep-Alive", "timeout=5")
+	w.Header().Set("X-Upstream", "yes")
+	w.Header().Set("Server", "origin")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"method": r.Method, "uri": r.RequestURI, "host": r.Host, "body": string(b), "header": r.Header,
+	})
+}
+
+type echoed struct {
+	Method, URI, Host, Body string
+	Header                  http.Header
+}
+
+func decodeEcho(t *testing.T, a answer) echoed {
+	t.Helper()
+	var e echoed
+	if err := json.Unmarshal([]byte(a.body), &e); err != nil {
+		t.Fatalf("%d %s: %v", a.status, a.body, err)
+	}
+	return e
+}
+
+func TestForwardsPathQueryBodyAndHeaders(t *testing.T) {
+	t.Parallel()
+	o := newOrigin(t, echo)
+	gw, _ := gateway(t, &model.ProxySpec{Targets: targets(o.URL + "/base/")})
+
+	a := do(t, "POST", gw+root+"/invoices/7?expand=lines&x=%2F", strings.NewReader(`{"n":1}`),
+		"Content-Type", "application/json",
+		"Connection", "X-Client-Hop", "X-Client-Hop", "drop me", "Keep-Alive", "300",
+		"Proxy-Authorization", "Basic eDp5", "X-Forwarded-For", "203.0.113.9",
+		"X-Forwarded-Host", "forged.example", "Authorization", "Bearer caller",
+		"X-Forwarded-Authorization", "forged", "Host", "api.example.com")
+	if a.status != 200 {
+		t.Fatalf("status %d: %s", a.status, a.body)
+	}
+	e := decodeEcho(t, a)
+	if e.Method != "POST" || e.URI != "/base/invoices/7?expand=lines&x=%2F" || e.Body != `{"n":1}` {
+		t.Errorf("forwarded %s %s body %q", e.Method, e.URI, e.Body)
+	}
+	for _, h := range []string{"X-Client-Hop", "Keep-Alive", "Proxy-Authorization", "Authorization", "X-Forwarded-Authorization"} {
+		if v := e.Header.Get(h); v != "" {
+			t.Errorf("upstream got %s: %q", h, v)
+		}
+	}
+	if got := e.Header.Get("X-Forwarded-For"); got != "203.0.113.9, 127.0.0.1" {
+		t.Errorf("X-Forwarded-For = %q", got)
+	}
+	if e.Header.Get("X-Forwarded-Host") != "api.example.com" || e.Header.Get("X-Forwarded-Proto") != "http" ||
+		e.Header.Get("X-Forwarded-Prefix") != root {
+		t.Errorf("X-Forwarded-Host/Proto/Prefix = %q %q %q", e.Header.Get("X-Forwarded-Host"),
+			e.Header.Get("X-Forwarded-Proto"), e.Header.Get("X-Forwarded-Prefix"))
+	}
+	if e.Host != strings.TrimPrefix(o.URL, "http://") {
+		t.Errorf("upstream Host = %q", e.Host)
+	}
+	id := e.Header.Get("X-Request-Id")
+	if len(id) != 36 || a.header.Get("X-Request-Id") != id {
+		t.Errorf("X-Request-Id upstream %q, answer %q", id, a.header.Get("X-Request-Id"))
+	}
+	if a.header.Get("X-Hop-Secret") != "" || a.header.Get("Keep-Alive") != "" || a.header.Get("X-Upstream") != "yes" {
+		t.Errorf("answer headers: %v", a.header)
+	}
+
+	// A caller's request id is kept.
+	a = do(t, "GET", gw+root, nil, "X-Request-Id", "abc-123")
+	e = decodeEcho(t, a)
+	if e.Header.Get("X-Request-Id") != "abc-123" || a.header.Get("X-Request-Id") != "abc-123" || e.URI != "/base" {
+		t.Errorf("request id %q / %q, uri %q", e.Header.Get("X-Request-Id"), a.header.Get("X-Request-Id"), e.URI)
+	}
+}
+
+func TestPathPrefixRewriteAndHeaderChanges(t *testing.T) {
+	t.Parallel()
+	o := newOrigin(t, echo)
+	gw, _ := gateway(t, &model.ProxySpec{
+		Targets:    targets(o.URL),
+		PathPrefix: "/billing",
+		Rewrite:    []model.ProxyRewrite{{Match: `^/old/(.*)$`, Replace: "/new/$1"}},
+		RequestHeaders: &model.ProxyHeaders{
+			Add: map[string]string{"X-Gateway": "portico"}, Remove: []string{"Cookie"},
+		},
+		ResponseHeaders: &model.ProxyHeaders{
+			Add: map[string]string{"X-Served-By": "portico"}, Remove: []string{"Server"},
+		},
+	})
+	a := do(t, "GET", gw+"/billing/old/a/b?q=1", nil, "Cookie", "s=1", "X-Gateway", "forged")
+	e := decodeEcho(t, a)
+	if e.URI != "/new/a/b?q=1" {
+		t.Errorf("rewritten to %q", e.URI)
+	}
+	if e.Header.Get("Cookie") != "" || e.Header.Get("X-Gateway") != "portico" || e.Header.Get("X-Forwarded-Prefix") != "/billing" {
+		t.Errorf("request headers: %v", e.Header)
+	}
+	if a.header.Get("Server") != "" || a.header.Get("X-Served-By") != "portico" {
+		t.Errorf("answer headers: %v", a.header)
+	}
+	a = do(t, "GET", gw+"/billing/keep", nil)
+	if e := decodeEcho(t, a); e.URI != "/keep" {
+		t.Errorf("stripped to %q", e.URI)
+	}
+}
+
+func TestKeepPathPrefix(t *testing.T) {
+	t.Parallel()
+	o := newOrigin(t, echo)
+	gw, _ := gateway(t, &model.ProxySpec{Targets: targets(o.URL), PathPrefix: "/billing", KeepPathPrefix: true})
+	e := decodeEcho(t, do(t, "GET", gw+"/billing/x", nil))
+	if e.URI != "/billing/x" || e.Header.Get("X-Forwarded-Prefix") != "" {
+		t.Errorf("uri %q, prefix %q", e.URI, e.Header.Get("X-Forwarded-Prefix"))
+	}
+}
+
+func TestUpstreamAuthentication(t *testing.T) {
+	t.Parallel()
+	o := newOrigin(t, echo)
+	tests := []struct {
+		name      string
+		auth      *model.ProxyAuth
+		wantAuth  string
+		wantFwded string
+	}{
+		{"default drops the caller's", nil, "", ""},
+		{"none forwarding it", &model.ProxyAuth{Type: "none", ForwardAuthorization: true}, "", "Bearer caller"},
+		{"pass-through", &model.ProxyAuth{Type: "passThrough"}, "Bearer caller", ""},
+		{"basic", &model.ProxyAuth{Type: "basic", Username: "gw", Password: "s3cret", ForwardAuthorization: true},
+			"Basic Z3c6czNjcmV0", "Bearer caller"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			gw, _ := gateway(t, &model.ProxySpec{Targets: targets(o.URL), Auth: tt.auth})
+			e := decodeEcho(t, do(t, "GET", gw+root+"/x", nil, "Authorization", "Bearer caller"))
+			if got := e.Header.Get("Authorization"); got != tt.wantAuth {
+				t.Errorf("Authorization = %q, want %q", got, tt.wantAuth)
+			}
+			if got := e.Header.Get("X-Forwarded-Authorization"); got != tt.wantFwded {
+				t.Errorf("X-Forwarded-Authorization = %q, want %q", got, tt.wantFwded)
+			}
+		})
+	}
+}
