@@ -46,9 +46,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, http.StatusBadRequest, "absolute-form request targets are refused: this gateway is not an open proxy")
 		return
 	}
-	// net/http already refuses a request with both Content-Length and
-	// Transfer-Encoding; a Transfer-Encoding other than chunked cannot be
-	// framed safely for the upstream either.
+	// net/http refuses differing Content-Lengths and any Transfer-Encoding
+	// but chunked, and drops the Content-Length of a chunked request (RFC
+	// 9112 6.3); the transport frames the body anew, so the upstream never
+	// sees conflicting framing. This check stays for a server that lets
+	// more through.
 	if len(r.TransferEncoding) > 1 || (len(r.TransferEncoding) == 1 && r.TransferEncoding[0] != "chunked") {
 		h.fail(w, r, http.StatusBadRequest, "only the chunked transfer coding is accepted")
 		return
@@ -195,7 +197,12 @@ func (h *handler) respond(w http.ResponseWriter, r *http.Request, t *target, res
 		}
 	}
 	w.WriteHeader(resp.StatusCode)
-	readErr, writeErr := copyBody(w, resp.Body, streams(resp))
+	flush := streams(resp)
+	if flush {
+		// A stream's client learns the status now, not with the first event.
+		_ = http.NewResponseController(w).Flush()
+	}
+	readErr, writeErr := copyBody(w, resp.Body, flush)
 	if readErr != nil && r.Context().Err() == nil {
 		// Headers are out: the only honest signal left is to cut the
 		// connection, so the client cannot take a truncated body for whole.
