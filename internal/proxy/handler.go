@@ -103,6 +103,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
+	lean := leanMethod(r, body, upgrade)
 	var tried uint64
 	for attempt := 0; ; attempt++ {
 		t := u.bal.pick(tried)
@@ -117,6 +118,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		tried |= 1 << h.index(t)
+
+		if t.pool != nil && lean {
+			if u.countInflight {
+				t.inflight.Add(1)
+			}
+			err := h.forwardLean(ctx, w, r, t, header, rest, rawRest, id)
+			if u.countInflight {
+				t.inflight.Add(-1)
+			}
+			if err == nil {
+				return
+			}
+			if h.callFailed(w, r, t, err, attempt < retries) {
+				continue
+			}
+			return
+		}
 
 		out := r.WithContext(ctx)
 		out.URL = t.url(rest, rawRest, r.URL.RawQuery)
@@ -137,24 +155,36 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if u.countInflight {
 				t.inflight.Add(-1)
 			}
-			if r.Context().Err() != nil {
-				// The client went away; nobody hears an answer.
-				u.breakerAbandon()
-				return
-			}
-			status, connectFailed := classify(err)
-			u.failed(t)
-			if connectFailed && attempt < retries && (guard == nil || !guard.read.Load()) {
+			if h.callFailed(w, r, t, err, attempt < retries && (guard == nil || !guard.read.Load())) {
 				continue
 			}
-			u.breakerDone(false)
-			u.log.Debug("proxy call failed", "proxy", u.name, "target", t.display, "err", err)
-			h.fail(w, r, status, upstreamDetail(status, err))
 			return
 		}
 		h.respond(w, r, t, resp, id, upgrade)
 		return
 	}
+}
+
+// callFailed handles a call that got no answer: it reports true when the
+// request may go to another target (a connection that could not be opened,
+// retries left), and otherwise answers 502 or 504 (or nothing, to a client
+// that went away).
+func (h *handler) callFailed(w http.ResponseWriter, r *http.Request, t *target, err error, mayRetry bool) bool {
+	u := h.up
+	if r.Context().Err() != nil {
+		// The client went away; nobody hears an answer.
+		u.breakerAbandon()
+		return false
+	}
+	status, connectFailed := classify(err)
+	u.failed(t)
+	if connectFailed && mayRetry {
+		return true
+	}
+	u.breakerDone(false)
+	u.log.Debug("proxy call failed", "proxy", u.name, "target", t.display, "err", err)
+	h.fail(w, r, status, upstreamDetail(status, err))
+	return false
 }
 
 // index is t's position among the targets, for the tried mask.

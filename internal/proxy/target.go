@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"net"
+	"strings"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -16,6 +18,10 @@ type target struct {
 	rawPath string
 	weight  int
 	display string // the URL as configured, for logs
+	// escPath is path as written in a request target.
+	escPath string
+	// pool holds the lean path's connections (plain http targets only).
+	pool *h1Pool
 
 	// healthy is the active health check's verdict (true until a check
 	// says otherwise).
@@ -42,8 +48,17 @@ func newTarget(raw string, weight int) (*target, error) {
 	if u.RawPath != "" {
 		t.rawPath = trimSlash(u.RawPath)
 	}
+	t.escPath = (&url.URL{Path: t.path, RawPath: t.rawPath}).EscapedPath()
 	t.healthy.Store(true)
 	return t, nil
+}
+
+// hostPort is the address to dial for an http URL's host.
+func hostPort(host string) string {
+	if _, _, err := net.SplitHostPort(host); err == nil {
+		return host
+	}
+	return net.JoinHostPort(strings.Trim(host, "[]"), "80")
 }
 
 func trimSlash(p string) string {

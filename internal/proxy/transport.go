@@ -24,8 +24,7 @@ const (
 // environment proxy, no compression (bodies pass through as the upstream
 // encoded them, Accept-Encoding as the client sent it), HTTP/1.1 only (so
 // that upgrades pass through), many idle connections.
-func newTransport(connect, responseHeader time.Duration) *http.Transport {
-	d := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
+func newTransport(d *net.Dialer, connect, responseHeader time.Duration) *http.Transport {
 	return &http.Transport{
 		Proxy:                  nil,
 		DialContext:            d.DialContext,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"regexp"
 	"sync"
@@ -47,6 +48,8 @@ type Upstream struct {
 	ejectFor   int64
 	retries    int
 	total      time.Duration
+	// headerTimeout bounds the wait for response headers on the lean path.
+	headerTimeout time.Duration
 
 	rewrite            []rewriteRule
 	reqAdd, respAdd    []headerValue
@@ -103,7 +106,14 @@ func NewUpstream(spec *model.ProxySpec, opts Options) (*Upstream, error) {
 		}
 		u.total = t.Total.Std()
 	}
-	u.transport = newTransport(connect, header)
+	dialer := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
+	u.transport = newTransport(dialer, connect, header)
+	u.headerTimeout = header
+	for _, t := range u.targets {
+		if t.scheme == "http" {
+			t.pool = newH1Pool(hostPort(t.host), dialer, u.clock)
+		}
+	}
 
 	if p := spec.PassiveHealth; p != nil {
 		u.ejectAfter = int32(p.ConsecutiveFailures)
@@ -199,6 +209,11 @@ func (u *Upstream) Close() {
 			u.health.stop()
 		}
 		u.transport.CloseIdleConnections()
+		for _, t := range u.targets {
+			if t.pool != nil {
+				t.pool.close()
+			}
+		}
 	})
 }
 
