@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portico-dev/portico/internal/model"
 )
@@ -156,5 +158,71 @@ func TestUpstreamAuthentication(t *testing.T) {
 				t.Errorf("X-Forwarded-Authorization = %q, want %q", got, tt.wantFwded)
 			}
 		})
+	}
+}
+
+// TestLeanPathHeaders covers the path GET takes (headers written field by
+// field) with the same expectations as the general path.
+func TestLeanPathHeaders(t *testing.T) {
+	t.Parallel()
+	o := newOrigin(t, echo)
+	gw, _ := gateway(t, &model.ProxySpec{Targets: targets(o.URL + "/base/"),
+		RequestHeaders: &model.ProxyHeaders{Add: map[string]string{"X-Gateway": "portico"}, Remove: []string{"Cookie"}}})
+	a := do(t, "GET", gw+root+"/a%2Fb/c%20d?q=%20", nil,
+		"Keep-Alive", "300", "Proxy-Authorization", "Basic eDp5", "X-Forwarded-For", "203.0.113.9",
+		"X-Forwarded-Host", "forged.example", "X-Forwarded-Prefix", "/forged", "Authorization", "Bearer caller",
+		"X-Forwarded-Authorization", "forged", "Cookie", "c=1", "X-Gateway", "forged", "Host", "api.example.com",
+		"X-Custom", "one", "X-Custom", "two")
+	if a.status != 200 {
+		t.Fatalf("status %d: %s", a.status, a.body)
+	}
+	e := decodeEcho(t, a)
+	if e.Method != "GET" || e.URI != "/base/a%2Fb/c%20d?q=%20" {
+		t.Errorf("forwarded %s %s", e.Method, e.URI)
+	}
+	for _, h := range []string{"Keep-Alive", "Proxy-Authorization", "Authorization", "X-Forwarded-Authorization", "Cookie"} {
+		if v := e.Header.Get(h); v != "" {
+			t.Errorf("upstream got %s: %q", h, v)
+		}
+	}
+	want := map[string]string{
+		"X-Forwarded-For": "203.0.113.9, 127.0.0.1", "X-Forwarded-Host": "api.example.com",
+		"X-Forwarded-Proto": "http", "X-Forwarded-Prefix": root, "X-Gateway": "portico",
+	}
+	for k, v := range want {
+		if got := e.Header.Values(k); len(got) != 1 || got[0] != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if got := e.Header.Values("X-Custom"); len(got) != 2 || got[0] != "one" || got[1] != "two" {
+		t.Errorf("X-Custom = %q", got)
+	}
+	if id := e.Header.Get("X-Request-Id"); len(id) != 36 || a.header.Get("X-Request-Id") != id {
+		t.Errorf("request id %q / %q", id, a.header.Get("X-Request-Id"))
+	}
+	if a.header.Get("X-Hop-Secret") != "" || a.header.Get("Keep-Alive") != "" || a.header.Get("X-Upstream") != "yes" {
+		t.Errorf("answer headers: %v", a.header)
+	}
+	// HEAD keeps the length and sends no body.
+	h := do(t, "HEAD", gw+root+"/x", nil)
+	if h.status != 200 || h.body != "" {
+		t.Errorf("HEAD: %d %q", h.status, h.body)
+	}
+}
+
+// TestStaleKeepAliveConnectionIsRetried: an upstream that closes idle
+// connections at once must not turn into 502s.
+func TestStaleKeepAliveConnectionIsRetried(t *testing.T) {
+	t.Parallel()
+	o := httptest.NewUnstartedServer(named("fresh"))
+	o.Config.IdleTimeout = time.Millisecond
+	o.Start()
+	defer o.Close()
+	gw, _ := gateway(t, &model.ProxySpec{Targets: targets(o.URL)})
+	for i := range 20 {
+		if a := do(t, "GET", gw+root, nil); a.status != 200 {
+			t.Fatalf("call %d: %d %s", i, a.status, a.body)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

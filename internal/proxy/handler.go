@@ -85,9 +85,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	upgrade := upgradeType(r.Header)
-	header := h.requestHeader(r, upgrade)
 	id := requestID(r.Header)
-	header[requestIDHeader] = id
+	// Built for the Transport only: the lean path writes headers directly.
+	var header http.Header
 
 	var body io.ReadCloser
 	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
@@ -103,7 +103,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	lean := leanMethod(r, body, upgrade)
+	// A Connection header names more headers to drop: rare enough to leave
+	// to the general path.
+	lean := leanMethod(r, body, upgrade) && len(r.Header["Connection"]) == 0
 	var tried uint64
 	for attempt := 0; ; attempt++ {
 		t := u.bal.pick(tried)
@@ -123,7 +125,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if u.countInflight {
 				t.inflight.Add(1)
 			}
-			err := h.forwardLean(ctx, w, r, t, header, rest, rawRest, id)
+			err := h.forwardLean(ctx, w, r, t, rest, rawRest, id)
 			if u.countInflight {
 				t.inflight.Add(-1)
 			}
@@ -136,6 +138,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 
+		if header == nil {
+			header = h.requestHeader(r, upgrade)
+			header[requestIDHeader] = id
+		}
 		out := r.WithContext(ctx)
 		out.URL = t.url(rest, rawRest, r.URL.RawQuery)
 		out.Host = ""

@@ -1,10 +1,12 @@
 package proxy
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -34,13 +36,13 @@ func leanMethod(r *http.Request, body io.ReadCloser, upgrade string) bool {
 // forwardLean makes one call to t and writes the answer. An error means
 // nothing was written to w: the caller answers it (502, 504, or another
 // target).
-func (h *handler) forwardLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, header http.Header, rest, rawRest string, id []string) error {
+func (h *handler) forwardLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, rest, rawRest string, id []string) error {
 	for try := 0; ; try++ {
 		c, err := t.pool.get(ctx)
 		if err != nil {
 			return err
 		}
-		err = h.exchangeLean(ctx, w, r, t, c, header, rest, rawRest, id)
+		err = h.exchangeLean(ctx, w, r, t, c, rest, rawRest, id)
 		if err == errStale && try == 0 {
 			// The upstream closed the idle connection as we took it: the
 			// request was not processed, so it goes out once more on a
@@ -57,7 +59,7 @@ func (h *handler) forwardLean(ctx context.Context, w http.ResponseWriter, r *htt
 // errStale marks a pooled connection that failed before any answer.
 var errStale = errors.New("proxy: stale pooled connection")
 
-func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, c *h1Conn, header http.Header, rest, rawRest string, id []string) (err error) {
+func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, c *h1Conn, rest, rawRest string, id []string) (err error) {
 	u := h.up
 	stop := context.AfterFunc(ctx, func() { _ = c.conn.SetDeadline(aLongTimeAgo) })
 	reuse := false
@@ -77,14 +79,7 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	bw.WriteString(" HTTP/1.1\r\nHost: ")
 	bw.WriteString(t.host)
 	bw.WriteString("\r\n")
-	for k, vv := range header {
-		for _, v := range vv {
-			bw.WriteString(k)
-			bw.WriteString(": ")
-			bw.WriteString(v)
-			bw.WriteString("\r\n")
-		}
-	}
+	h.writeHeaderLean(bw, r, id[0])
 	bw.WriteString("\r\n")
 	if err := bw.Flush(); err != nil {
 		if c.reused && ctx.Err() == nil {
@@ -302,4 +297,94 @@ func pathIsPlain(p string) bool {
 		}
 	}
 	return true
+}
+
+// writeHeaderLean writes the header requestHeader would build, field by
+// field, without building a map.
+func (h *handler) writeHeaderLean(bw *bufio.Writer, r *http.Request, id string) {
+	u := h.up
+	in := r.Header
+	for k, vv := range in {
+		if h.managed(k) {
+			continue
+		}
+		for _, v := range vv {
+			writeField(bw, k, v)
+		}
+	}
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		bw.WriteString("X-Forwarded-For: ")
+		for _, p := range in[headerForwardedFor] {
+			bw.WriteString(p)
+			bw.WriteString(", ")
+		}
+		bw.WriteString(ip)
+		bw.WriteString("\r\n")
+	}
+	writeField(bw, headerForwardedHost, r.Host)
+	if r.TLS != nil {
+		writeField(bw, headerForwardedProto, "https")
+	} else {
+		writeField(bw, headerForwardedProto, "http")
+	}
+	if h.prefixValue != nil {
+		writeField(bw, headerForwardedPrefix, h.prefix)
+	}
+	if u.forwardAuth && !u.removes(headerForwardedAuth) {
+		for _, v := range in["Authorization"] {
+			writeField(bw, headerForwardedAuth, v)
+		}
+	}
+	if u.authType == "basic" && !u.removes("Authorization") {
+		writeField(bw, "Authorization", u.authValue[0])
+	}
+	for _, hv := range u.reqAdd {
+		writeField(bw, hv.key, hv.value[0])
+	}
+	writeField(bw, requestIDHeader, id)
+}
+
+// managed reports an inbound header the proxy drops or replaces.
+func (h *handler) managed(k string) bool {
+	if isHopHeader(k) {
+		return true
+	}
+	switch k {
+	case "Host", headerForwardedFor, headerForwardedHost, headerForwardedProto, headerForwardedPrefix,
+		headerForwardedAuth, requestIDHeader:
+		return true
+	case "Authorization":
+		if h.up.authType != "passThrough" {
+			return true
+		}
+	}
+	u := h.up
+	for _, d := range u.reqDel {
+		if d == k {
+			return true
+		}
+	}
+	for _, a := range u.reqAdd {
+		if a.key == k {
+			return true
+		}
+	}
+	return false
+}
+
+// removes reports a header the spec removes from requests.
+func (u *Upstream) removes(k string) bool {
+	for _, d := range u.reqDel {
+		if d == k {
+			return true
+		}
+	}
+	return false
+}
+
+func writeField(bw *bufio.Writer, k, v string) {
+	bw.WriteString(k)
+	bw.WriteString(": ")
+	bw.WriteString(v)
+	bw.WriteString("\r\n")
 }
