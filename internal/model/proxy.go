@@ -15,6 +15,9 @@ const (
 	BalanceWeighted         = "weighted"
 )
 
+// MaxProxyTargets bounds the targets of one proxy.
+const MaxProxyTargets = 64
+
 // ProxySpec puts an external HTTP service behind the gateway.
 type ProxySpec struct {
 	BasePath    string         `json:"basePath"`
@@ -156,6 +159,8 @@ func (s *ProxySpec) Validate() error {
 	}
 	if len(s.Targets) == 0 {
 		e.add("spec.targets", "a proxy needs at least one target")
+	} else if len(s.Targets) > MaxProxyTargets {
+		e.add("spec.targets", "%d targets; a proxy has at most %d", len(s.Targets), MaxProxyTargets)
 	}
 	for i, t := range s.Targets {
 		p := fmt.Sprintf("spec.targets[%d]", i)
