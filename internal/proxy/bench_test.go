@@ -46,4 +46,3 @@ func BenchmarkProxyGET(b *testing.B) {
 		}
 	})
 }
-

@@ -2,8 +2,8 @@ package proxy
 
 import (
 	"net"
-	"strings"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"time"
 )
