@@ -50,7 +50,7 @@ func TestForwardsPathQueryBodyAndHeaders(t *testing.T) {
 		"Connection", "X-Client-Hop", "X-Client-Hop", "drop me", "Keep-Alive", "300",
 		"Proxy-Authorization", "Basic eDp5", "X-Forwarded-For", "203.0.113.9",
 		"X-Forwarded-Host", "forged.example", "Authorization", "Bearer caller",
-		"X-Forwarded-Authorization", "forged", "Host", "api.example.com")
+		"X-Forwarded-Authorization", "forged", "Host", "api.example.com", "User-Agent", "")
 	if a.status != 200 {
 		t.Fatalf("status %d: %s", a.status, a.body)
 	}
@@ -58,7 +58,7 @@ func TestForwardsPathQueryBodyAndHeaders(t *testing.T) {
 	if e.Method != "POST" || e.URI != "/base/invoices/7?expand=lines&x=%2F" || e.Body != `{"n":1}` {
 		t.Errorf("forwarded %s %s body %q", e.Method, e.URI, e.Body)
 	}
-	for _, h := range []string{"X-Client-Hop", "Keep-Alive", "Proxy-Authorization", "Authorization", "X-Forwarded-Authorization"} {
+	for _, h := range []string{"X-Client-Hop", "Keep-Alive", "Proxy-Authorization", "Authorization", "X-Forwarded-Authorization", "User-Agent"} {
 		if v := e.Header.Get(h); v != "" {
 			t.Errorf("upstream got %s: %q", h, v)
 		}

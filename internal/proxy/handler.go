@@ -93,6 +93,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
 		body = r.Body
 	}
+	if body != nil {
+		// The server's read timeout is sized for a request, not for an
+		// upload streamed through to the upstream; the total timeout, if
+		// any, bounds it instead.
+		var deadline time.Time
+		if u.total > 0 {
+			deadline = time.Now().Add(u.total)
+		}
+		_ = http.NewResponseController(w).SetReadDeadline(deadline)
+	}
 	var guard *replayGuard
 	retries := 0
 	if u.retries > 0 && idempotent(r.Method) {

@@ -23,6 +23,7 @@ var (
 	protoHTTP       = []string{"http"}
 	protoHTTPS      = []string{"https"}
 	connUpgrade     = []string{"Upgrade"}
+	emptyValue      = []string{""}
 	requestIDHeader = http.CanonicalHeaderKey(headerRequestID)
 )
 
@@ -82,6 +83,10 @@ func (h *handler) requestHeader(r *http.Request, upgrade string) http.Header {
 	if te := in["Te"]; len(te) > 0 && hasToken(te, "trailers") {
 		// gRPC and friends need to know trailers are understood.
 		out["Te"] = []string{"trailers"}
+	}
+	if _, ok := out["User-Agent"]; !ok {
+		// An empty value keeps the transport from adding its own.
+		out["User-Agent"] = emptyValue
 	}
 	if upgrade != "" {
 		out["Connection"] = connUpgrade
