@@ -129,7 +129,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		tried |= 1 << h.index(t)
+		tried |= 1 << t.index
 
 		if t.pool != nil && lean {
 			if u.countInflight {
@@ -201,16 +201,6 @@ func (h *handler) callFailed(w http.ResponseWriter, r *http.Request, t *target, 
 	u.log.Debug("proxy call failed", "proxy", u.name, "target", t.display, "err", err)
 	h.fail(w, r, status, upstreamDetail(status, err))
 	return false
-}
-
-// index is t's position among the targets, for the tried mask.
-func (h *handler) index(t *target) uint {
-	for i, x := range h.up.targets {
-		if x == t {
-			return uint(i)
-		}
-	}
-	return 0
 }
 
 // respond forwards the upstream's answer.

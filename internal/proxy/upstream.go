@@ -91,6 +91,7 @@ func NewUpstream(spec *model.ProxySpec, opts Options) (*Upstream, error) {
 		if err != nil {
 			return nil, fmt.Errorf("proxy: targets[%d]: %w", i, err)
 		}
+		tt.index = uint(i)
 		u.targets = append(u.targets, tt)
 	}
 	u.bal = newBalancer(spec.Balancing, u.targets, u.clock.now)
