@@ -17,7 +17,7 @@ type target struct {
 	path    string
 	rawPath string
 	weight  int
-	index   uint // position among the upstream's targets
+	index   uint   // position among the upstream's targets
 	display string // the URL as configured, for logs
 	// escPath is path as written in a request target.
 	escPath string
