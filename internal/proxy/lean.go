@@ -192,7 +192,7 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	}
 	w.WriteHeader(code)
 	if body == nil {
-		reuse = keepAlive
+		reuse = keepAlive && c.br.Buffered() == 0
 		return nil
 	}
 	flush := length < 0 || isEventStream(hdr)
@@ -220,7 +220,9 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 			dst[http.TrailerPrefix+k] = vv
 		}
 	}
-	reuse = keepAlive
+	// Bytes past the answer mean the upstream and the gateway disagree on
+	// its framing: the connection cannot carry another call.
+	reuse = keepAlive && c.br.Buffered() == 0
 	return nil
 }
 

@@ -110,6 +110,8 @@ func TestProxyIsServedWithItsDocsAndStopsWithItsSnapshot(t *testing.T) {
 	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
+	// A check cancelled by the release may still reach the origin a moment later.
+	time.Sleep(20 * time.Millisecond)
 	n = healthChecks.Load()
 	time.Sleep(50 * time.Millisecond)
 	if got := healthChecks.Load(); got != n {
