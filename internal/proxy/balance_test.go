@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/portico-dev/portico/internal/model"
 )
@@ -40,41 +39,38 @@ func TestRoundRobinAndWeighted(t *testing.T) {
 
 func TestLeastConnections(t *testing.T) {
 	t.Parallel()
-	release := make(chan struct{})
-	var slowIn sync.WaitGroup
-	slowIn.Add(1)
+	release, arrived := make(chan struct{}), make(chan struct{}, 1)
 	slow := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/hold" {
-			slowIn.Done()
+			arrived <- struct{}{}
 			<-release
 		}
 		_, _ = w.Write([]byte("slow"))
 	})
 	fast := newOrigin(t, named("fast"))
 	gw, _ := gateway(t, &model.ProxySpec{Targets: targets(slow.URL, fast.URL), Balancing: model.BalanceLeastConnections})
-	// Hold one call on the slow target (the calls that land on fast return).
+	// Send /hold calls one by one until one is held on the slow target (the
+	// calls that land on fast return at once).
 	var wg sync.WaitGroup
-	held := 0
-	for held < 1 {
-		a := make(chan answer, 1)
+	defer wg.Wait()
+	defer close(release)
+	for held := false; !held; {
+		answered := make(chan answer, 1)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a <- do(t, "GET", gw+root+"/hold", nil)
+			answered <- do(t, "GET", gw+root+"/hold", nil)
 		}()
 		select {
-		case r := <-a:
-			if r.body != "fast" {
-				t.Fatalf("unexpected %d %q", r.status, r.body)
+		case a := <-answered:
+			if a.body != "fast" {
+				t.Fatalf("unexpected %d %q", a.status, a.body)
 			}
-		case <-time.After(200 * time.Millisecond):
-			held++
+		case <-arrived:
+			held = true
 		}
 	}
-	slowIn.Wait()
 	if got := count(t, gw+root+"/x", 10); got["fast"] != 10 {
 		t.Errorf("with the slow target busy: %v", got)
 	}
-	close(release)
-	wg.Wait()
 }

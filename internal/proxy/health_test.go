@@ -128,7 +128,7 @@ func TestCircuitBreaker(t *testing.T) {
 	})
 	gw, _ := gateway(t, &model.ProxySpec{
 		Targets:        targets(o.URL),
-		CircuitBreaker: &model.ProxyCircuitBreaker{FailureThreshold: 3, OpenFor: model.Duration(300 * time.Millisecond)},
+		CircuitBreaker: &model.ProxyCircuitBreaker{FailureThreshold: 3, OpenFor: model.Duration(time.Second)},
 	})
 	for range 3 {
 		if a := do(t, "GET", gw+root, nil); a.status != 503 || a.header.Get("Content-Type") == "application/problem+json" {
