@@ -43,7 +43,7 @@ func TestActiveHealthCheckEjectsAndRecovers(t *testing.T) {
 	gw, _ := gateway(t, &model.ProxySpec{
 		Targets: targets(a.URL+"/ignored-base", b.URL),
 		HealthCheck: &model.ProxyHealthCheck{Path: "/health", Interval: model.Duration(20 * time.Millisecond),
-			HealthyThreshold: 2, UnhealthyThreshold: 2},
+			Timeout: model.Duration(5 * time.Second), HealthyThreshold: 2, UnhealthyThreshold: 2},
 	})
 	if got := count(t, gw+root, 4); got["a"] != 2 || got["b"] != 2 {
 		t.Fatalf("both healthy: %v", got)
