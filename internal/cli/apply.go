@@ -40,6 +40,9 @@ recursive) or - for stdin, and may be repeated.`,
 		if err != nil {
 			return err
 		}
+		if err := importOpenAPI(cmd.Context(), docs); err != nil {
+			return err
+		}
 		c, err := o.client()
 		if err != nil {
 			return err

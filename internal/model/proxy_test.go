@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/portico-dev/portico/internal/model"
@@ -28,6 +30,33 @@ func TestProxySpecValidate(t *testing.T) {
 			s.Timeouts = &model.ProxyTimeouts{Connect: model.Duration(2e9), ResponseHeader: model.Duration(10e9), Total: model.Duration(30e9)}
 		}), nil},
 		{"round robin", proxy(func(s *model.ProxySpec) { s.Balancing = model.BalanceRoundRobin }), nil},
+		{"policies", proxy(func(s *model.ProxySpec) {
+			s.HealthCheck = &model.ProxyHealthCheck{Path: "/health", Interval: model.Duration(5e9), HealthyThreshold: 2, UnhealthyThreshold: 3}
+			s.PassiveHealth = &model.ProxyPassiveHealth{ConsecutiveFailures: 5, EjectFor: model.Duration(30e9)}
+			s.Retries = &model.ProxyRetries{Attempts: 2}
+			s.CircuitBreaker = &model.ProxyCircuitBreaker{FailureThreshold: 5, OpenFor: model.Duration(30e9)}
+			s.Rewrite = []model.ProxyRewrite{{Match: "^/v0/(.*)$", Replace: "/legacy/$1"}}
+			s.RequestHeaders = &model.ProxyHeaders{Add: map[string]string{"X-Gateway": "portico"}, Remove: []string{"Cookie"}}
+			s.ResponseHeaders = &model.ProxyHeaders{Remove: []string{"Server"}}
+			s.Auth = &model.ProxyAuth{Type: model.ProxyAuthBasic, Username: "gw", Password: "pw", ForwardAuthorization: true}
+			s.OpenAPI = map[string]any{"openapi": "3.1.0", "info": map[string]any{"title": "B", "version": "1"}}
+		}), nil},
+		{"openapi from", proxy(func(s *model.ProxySpec) { s.OpenAPIFrom = "./billing.yaml" }), nil},
+		{"bad policies", proxy(func(s *model.ProxySpec) {
+			s.HealthCheck = &model.ProxyHealthCheck{Path: "health", Interval: -1}
+			s.Retries = &model.ProxyRetries{Attempts: 11}
+			s.Rewrite = []model.ProxyRewrite{{Match: "(", Replace: "x"}}
+			s.RequestHeaders = &model.ProxyHeaders{Add: map[string]string{"Connection": "x", "Bad Name": "y", "X-Ok": "a\nb"}}
+			s.ResponseHeaders = &model.ProxyHeaders{Remove: []string{"Transfer-Encoding"}}
+			s.Auth = &model.ProxyAuth{Type: "digest"}
+		}), []string{"spec.healthCheck.path", "spec.healthCheck", "spec.retries.attempts", "spec.rewrite[0].match", "spec.rewrite[0].replace",
+			"spec.requestHeaders.add.Connection", "spec.requestHeaders.add.Bad Name", "spec.requestHeaders.add.X-Ok",
+			"spec.responseHeaders.remove[0]", "spec.auth.type"}},
+		{"basic without user", proxy(func(s *model.ProxySpec) { s.Auth = &model.ProxyAuth{Type: "basic"} }), []string{"spec.auth.username"}},
+		{"openapi both ways", proxy(func(s *model.ProxySpec) {
+			s.OpenAPI = map[string]any{"openapi": "2.0", "swagger": "2.0"}
+			s.OpenAPIFrom = "x.yaml"
+		}), []string{"spec.openapiFrom", "spec.openapi", "spec.openapi.info"}},
 		{"least connections", proxy(func(s *model.ProxySpec) { s.Balancing = model.BalanceLeastConnections }), nil},
 		{"prefix like ws but not it", proxy(func(s *model.ProxySpec) { s.PathPrefix = "/wsx" }), nil},
 
@@ -66,5 +95,17 @@ func TestProxySpecIdentity(t *testing.T) {
 	}
 	if refs := s.References(); len(refs) != 0 {
 		t.Errorf("References() = %v, want none", refs)
+	}
+}
+
+func TestProxyAuthNeverPrintsItsPassword(t *testing.T) {
+	t.Parallel()
+	a := model.ProxyAuth{Type: model.ProxyAuthBasic, Username: "gw", Password: "hunter2"}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%d"} {
+		for _, v := range []any{a, &a, &model.ProxySpec{Auth: &a}} {
+			if s := fmt.Sprintf(verb, v); strings.Contains(s, "hunter2") {
+				t.Errorf("%s of %T shows the password: %s", verb, v, s)
+			}
+		}
 	}
 }

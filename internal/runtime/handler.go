@@ -2,16 +2,19 @@ package runtime
 
 import (
 	"net/http"
-	"strings"
 )
 
-// ServeHTTP routes the shared web server: deployed APIs under /ws/, the
-// health checks, and a 404 problem for everything else.
+// ServeHTTP routes the shared web server: the health checks, and every
+// other path to the serving snapshot (deployed APIs under /ws/, proxies
+// also under their own path prefixes), which answers 404 where nothing is
+// deployed.
 func (r *Runtime) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	p := req.URL.Path
 	switch {
-	case strings.HasPrefix(p, "/ws/"):
-		r.serveWS(w, req)
+	case req.Method == http.MethodConnect:
+		// Never an open proxy: no tunnels to anywhere.
+		w.Header().Set("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
+		writeProblem(w, req, http.StatusMethodNotAllowed, "CONNECT is not served: this gateway is not an open proxy")
 	case p == "/healthz":
 		if checkMethod(w, req) {
 			writeJSON(w, http.StatusOK, "application/json", map[string]string{"status": "ok"})
@@ -21,13 +24,14 @@ func (r *Runtime) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			r.readyz(w, req)
 		}
 	default:
-		writeProblem(w, req, http.StatusNotFound, "no route for "+req.Method+" "+p+"; deployed APIs are served under /ws/")
+		r.serveSnapshot(w, req)
 	}
 }
 
-// serveWS hands the request to the serving snapshot, holding a reference to
-// it until the request ends so that a swap cannot release its resources.
-func (r *Runtime) serveWS(w http.ResponseWriter, req *http.Request) {
+// serveSnapshot hands the request to the serving snapshot, holding a
+// reference to it until the request ends so that a swap cannot release its
+// resources.
+func (r *Runtime) serveSnapshot(w http.ResponseWriter, req *http.Request) {
 	c := r.acquireCurrent()
 	if c == nil {
 		w.Header().Set("Retry-After", "1")

@@ -58,7 +58,7 @@ func TestHealthReadinessAndNotFound(t *testing.T) {
 	}{
 		{"GET", "/ws/rest/erp/v1/customers", 404, "no route for GET /ws/rest/erp/v1/customers"},
 		{"POST", "/ws/soap/erp/v1", 404, "no route for POST /ws/soap/erp/v1"},
-		{"GET", "/other", 404, "no route for GET /other; deployed APIs are served under /ws/"},
+		{"GET", "/other", 404, "no route for GET /other"},
 		{"POST", "/healthz", 405, "POST is not allowed on /healthz"},
 	}
 	for _, tt := range tests {

@@ -9,9 +9,12 @@ import (
 	"github.com/portico-dev/portico/internal/connector/sqldb"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/process"
+	"github.com/portico-dev/portico/internal/proxy"
 )
 
-// pools keeps one database pool or HTTP client per connection content hash,
+// pools keeps one database pool or HTTP client per connection content hash
+// (and one proxy upstream, with its transport and health checks, per proxy
+// content hash),
 // shared by every compiled snapshot that uses it and closed when the last
 // one is released. Only compiling and releasing touch it, never a request.
 type pools struct {
@@ -21,9 +24,10 @@ type pools struct {
 }
 
 type poolEntry struct {
-	refs int
-	db   *sqldb.DB
-	http *httpc.Client
+	refs     int
+	db       *sqldb.DB
+	http     *httpc.Client
+	upstream *proxy.Upstream
 }
 
 func newPools(log *slog.Logger) *pools {
@@ -68,6 +72,22 @@ func (l *lease) http(hash string, spec *model.HTTPConnection) (*httpc.Client, er
 		return nil, err
 	}
 	return e.http, nil
+}
+
+// upstream returns the upstream of a proxy: a deploy that leaves the proxy
+// unchanged keeps its warm connections and its targets' health.
+func (l *lease) upstream(hash string, open func() (*proxy.Upstream, error)) (*proxy.Upstream, error) {
+	e, err := l.acquire("proxy:"+hash, func() (*poolEntry, error) {
+		up, err := open()
+		if err != nil {
+			return nil, err
+		}
+		return &poolEntry{upstream: up}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e.upstream, nil
 }
 
 func (l *lease) acquire(hash string, open func() (*poolEntry, error)) (*poolEntry, error) {
@@ -128,6 +148,9 @@ func (e *poolEntry) close(log *slog.Logger) {
 	}
 	if e.http != nil {
 		e.http.Close()
+	}
+	if e.upstream != nil {
+		e.upstream.Close()
 	}
 }
 

@@ -33,6 +33,25 @@ func NewDocument(doc *openapi3.T) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
 	}
+	return newDocument(b, doc.Info.Title)
+}
+
+// NewAttachedDocument renders a document given as decoded JSON (the
+// OpenAPI document a proxy carries), as is but for its servers, which
+// come from each request like those of generated documents.
+func NewAttachedDocument(doc map[string]any) (*Document, error) {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("openapi: %w", err)
+	}
+	title := ""
+	if info, ok := doc["info"].(map[string]any); ok {
+		title, _ = info["title"].(string)
+	}
+	return newDocument(b, title)
+}
+
+func newDocument(b []byte, title string) (*Document, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(b, &members); err != nil {
 		return nil, fmt.Errorf("openapi: %w", err)
@@ -54,7 +73,8 @@ func NewDocument(doc *openapi3.T) (*Document, error) {
 			tail = append(tail, k)
 		}
 	}
-	d := &Document{title: doc.Info.Title}
+	d := &Document{title: title}
+	var err error
 	if d.jsonHead, err = jsonMembers(members, head); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,392 @@
+package proxy
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// The lean path forwards the common case, a GET or HEAD without a body to
+// a plain-http target, on the handler's own goroutine: it writes the
+// request into the connection's buffer, reads the answer's head with
+// textproto and copies the body straight to the client. Everything else
+// (bodies, upgrades, TLS targets) goes through net/http's Transport. The
+// peer comparison in docs/performance.md is why it exists.
+
+// aLongTimeAgo is a deadline that makes blocked I/O return at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+var errMalformedResponse = errors.New("proxy: malformed response from the upstream")
+
+// leanMethod reports the requests the lean path takes: bodiless GET and
+// HEAD may be sent again when a pooled connection turns out closed.
+func leanMethod(r *http.Request, body io.ReadCloser, upgrade string) bool {
+	return body == nil && upgrade == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead)
+}
+
+// forwardLean makes one call to t and writes the answer. An error means
+// nothing was written to w: the caller answers it (502, 504, or another
+// target).
+func (h *handler) forwardLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, rest, rawRest string, id []string) error {
+	for try := 0; ; try++ {
+		c, err := t.pool.get(ctx)
+		if err != nil {
+			return err
+		}
+		err = h.exchangeLean(ctx, w, r, t, c, rest, rawRest, id)
+		if err == errStale && try == 0 {
+			// The upstream closed the idle connection as we took it: the
+			// request was not processed, so it goes out once more on a
+			// fresh connection.
+			continue
+		}
+		if err == errStale {
+			err = errMalformedResponse
+		}
+		return err
+	}
+}
+
+// errStale marks a pooled connection that failed before any answer.
+var errStale = errors.New("proxy: stale pooled connection")
+
+func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, c *h1Conn, rest, rawRest string, id []string) (err error) {
+	u := h.up
+	stop := context.AfterFunc(ctx, func() { _ = c.conn.SetDeadline(aLongTimeAgo) })
+	reuse := false
+	defer func() {
+		// stop is false when the context fired: the deadline is spent.
+		if stop() && reuse {
+			t.pool.put(c)
+		} else {
+			_ = c.conn.Close()
+		}
+	}()
+
+	bw := c.bw
+	bw.WriteString(r.Method)
+	bw.WriteByte(' ')
+	writeRequestTarget(bw, t, rest, rawRest, r.URL.RawQuery)
+	bw.WriteString(" HTTP/1.1\r\nHost: ")
+	bw.WriteString(t.host)
+	bw.WriteString("\r\n")
+	h.writeHeaderLean(bw, r, id[0])
+	bw.WriteString("\r\n")
+	if err := bw.Flush(); err != nil {
+		if c.reused && ctx.Err() == nil {
+			return errStale
+		}
+		return err
+	}
+
+	if u.headerTimeout > 0 {
+		_ = c.conn.SetReadDeadline(time.Now().Add(u.headerTimeout))
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.cr.n = MaxResponseHeaderBytes
+	var (
+		code  int
+		minor byte
+		hdr   http.Header
+	)
+	for {
+		line, err := c.br.ReadSlice('\n')
+		if err != nil {
+			if c.reused && len(line) == 0 && ctx.Err() == nil && (err == io.EOF || errors.Is(err, syscall.ECONNRESET)) {
+				return errStale
+			}
+			return err
+		}
+		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+			return errMalformedResponse
+		}
+		minor = line[7]
+		code = int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
+		if code < 100 || code > 999 || (len(line) > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n') {
+			return errMalformedResponse
+		}
+		mh, err := c.tp.ReadMIMEHeader()
+		if err != nil {
+			if errors.Is(err, errHeaderTooLarge) {
+				return errHeaderTooLarge
+			}
+			return err
+		}
+		if code >= 200 || code == http.StatusSwitchingProtocols {
+			hdr = http.Header(mh)
+			break
+		}
+		// 1xx informational answers (103 Early Hints) are passed over.
+	}
+	c.cr.n = -1
+	if u.headerTimeout > 0 {
+		_ = c.conn.SetReadDeadline(time.Time{})
+	}
+	if code == http.StatusSwitchingProtocols {
+		// Not asked for: the lean path never sends Upgrade.
+		return errMalformedResponse
+	}
+
+	keepAlive := minor != '0' && !hasToken(hdr["Connection"], "close")
+	var (
+		body    io.Reader
+		limited *io.LimitedReader
+		chunked bool
+		length  int64 = -1
+	)
+	switch {
+	case r.Method == http.MethodHead || code == http.StatusNoContent || code == http.StatusNotModified:
+	case len(hdr["Transfer-Encoding"]) > 0:
+		if te := hdr["Transfer-Encoding"]; len(te) == 1 && asciiEqualFold(te[0], "chunked") {
+			chunked = true
+			body = httputil.NewChunkedReader(c.br)
+		} else {
+			// Read to the end of the connection, as RFC 9112 6.3 says.
+			body, keepAlive = c.br, false
+		}
+	case len(hdr["Content-Length"]) > 0:
+		cl := hdr["Content-Length"]
+		n, err := strconv.ParseInt(cl[0], 10, 64)
+		if err != nil || n < 0 || (len(cl) > 1 && !allEqual(cl)) {
+			return errMalformedResponse
+		}
+		length = n
+		limited = &io.LimitedReader{R: c.br, N: n}
+		body = limited
+	default:
+		body, keepAlive = c.br, false
+	}
+
+	ok := code != http.StatusBadGateway && code != http.StatusServiceUnavailable && code != http.StatusGatewayTimeout
+	if ok {
+		u.succeeded(t)
+	} else {
+		u.failed(t)
+	}
+	u.breakerDone(ok)
+
+	dst := w.Header()
+	copyEndToEnd(dst, hdr)
+	if tr := hdr["Trailer"]; len(tr) > 0 && chunked {
+		dst["Trailer"] = tr
+	}
+	for _, k := range u.respDel {
+		delete(dst, k)
+	}
+	for _, hv := range u.respAdd {
+		dst[hv.key] = hv.value
+	}
+	if _, ok := dst[requestIDHeader]; !ok {
+		dst[requestIDHeader] = id
+	}
+	w.WriteHeader(code)
+	if body == nil {
+		reuse = keepAlive && c.br.Buffered() == 0
+		return nil
+	}
+	flush := length < 0 || isEventStream(hdr)
+	if flush {
+		_ = http.NewResponseController(w).Flush()
+	}
+	readErr, writeErr := copyBody(w, body, flush)
+	if readErr == nil && limited != nil && limited.N > 0 {
+		readErr = io.ErrUnexpectedEOF
+	}
+	if readErr != nil && r.Context().Err() == nil {
+		u.log.Debug("proxy: the upstream body broke off", "proxy", u.name, "target", t.display, "err", readErr)
+		_ = c.conn.Close()
+		panic(http.ErrAbortHandler)
+	}
+	if readErr != nil || writeErr != nil {
+		return nil
+	}
+	if chunked {
+		trailer, err := c.tp.ReadMIMEHeader()
+		if err != nil {
+			return nil
+		}
+		for k, vv := range trailer {
+			dst[http.TrailerPrefix+k] = vv
+		}
+	}
+	// Bytes past the answer mean the upstream and the gateway disagree on
+	// its framing: the connection cannot carry another call.
+	reuse = keepAlive && c.br.Buffered() == 0
+	return nil
+}
+
+func isEventStream(h http.Header) bool {
+	ct := h["Content-Type"]
+	return len(ct) > 0 && len(ct[0]) >= 17 && asciiEqualFold(ct[0][:17], "text/event-stream")
+}
+
+func allEqual(vv []string) bool {
+	for _, v := range vv[1:] {
+		if v != vv[0] {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiEqualFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// stringWriter is what writeRequestTarget writes to (a *bufio.Writer).
+type stringWriter interface {
+	WriteString(string) (int, error)
+	WriteByte(byte) error
+}
+
+// writeRequestTarget writes the origin-form target of one call: the
+// target's path, the forwarded path and the query, escaped as received.
+func writeRequestTarget(bw stringWriter, t *target, rest, rawRest, query string) {
+	bw.WriteString(t.escPath)
+	switch {
+	case rawRest != "":
+		bw.WriteString(rawRest)
+	case pathIsPlain(rest):
+		bw.WriteString(rest)
+	default:
+		bw.WriteString((&url.URL{Path: rest}).EscapedPath())
+	}
+	if t.escPath == "" && rest == "" {
+		bw.WriteByte('/')
+	}
+	if query != "" {
+		bw.WriteByte('?')
+		bw.WriteString(query)
+	}
+}
+
+// pathIsPlain reports a path that needs no escaping in a request target.
+func pathIsPlain(p string) bool {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || c == '$' || c == '&' || c == '+' ||
+			c == ',' || c == ':' || c == ';' || c == '=' || c == '@' || c == '!' || c == '\'' || c == '(' || c == ')' || c == '*':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// writeHeaderLean writes the header requestHeader would build, field by
+// field, without building a map.
+func (h *handler) writeHeaderLean(bw *bufio.Writer, r *http.Request, id string) {
+	u := h.up
+	in := r.Header
+	for k, vv := range in {
+		if h.managed(k) {
+			continue
+		}
+		for _, v := range vv {
+			writeField(bw, k, v)
+		}
+	}
+	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		bw.WriteString("X-Forwarded-For: ")
+		for _, p := range in[headerForwardedFor] {
+			bw.WriteString(p)
+			bw.WriteString(", ")
+		}
+		bw.WriteString(ip)
+		bw.WriteString("\r\n")
+	}
+	writeField(bw, headerForwardedHost, r.Host)
+	if r.TLS != nil {
+		writeField(bw, headerForwardedProto, "https")
+	} else {
+		writeField(bw, headerForwardedProto, "http")
+	}
+	if h.prefixValue != nil {
+		writeField(bw, headerForwardedPrefix, h.prefix)
+	}
+	if u.forwardAuth && !u.removes(headerForwardedAuth) {
+		for _, v := range in["Authorization"] {
+			writeField(bw, headerForwardedAuth, v)
+		}
+	}
+	if u.authType == "basic" && !u.removes("Authorization") {
+		writeField(bw, "Authorization", u.authValue[0])
+	}
+	for _, hv := range u.reqAdd {
+		writeField(bw, hv.key, hv.value[0])
+	}
+	writeField(bw, requestIDHeader, id)
+}
+
+// managed reports an inbound header the proxy drops or replaces.
+func (h *handler) managed(k string) bool {
+	if isHopHeader(k) {
+		return true
+	}
+	switch k {
+	case "Host", headerForwardedFor, headerForwardedHost, headerForwardedProto, headerForwardedPrefix,
+		headerForwardedAuth, requestIDHeader:
+		return true
+	case "Authorization":
+		if h.up.authType != "passThrough" {
+			return true
+		}
+	}
+	u := h.up
+	for _, d := range u.reqDel {
+		if d == k {
+			return true
+		}
+	}
+	for _, a := range u.reqAdd {
+		if a.key == k {
+			return true
+		}
+	}
+	return false
+}
+
+// removes reports a header the spec removes from requests.
+func (u *Upstream) removes(k string) bool {
+	for _, d := range u.reqDel {
+		if d == k {
+			return true
+		}
+	}
+	return false
+}
+
+func writeField(bw *bufio.Writer, k, v string) {
+	bw.WriteString(k)
+	bw.WriteString(": ")
+	bw.WriteString(v)
+	bw.WriteString("\r\n")
+}
