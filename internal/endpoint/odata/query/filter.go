@@ -368,6 +368,10 @@ func (p *parser) call(fn token) (Expr, error) {
 			return nil, Errorf(CodeType, p.lx.target, "argument %d of %s must be %s, not %s (position %d)", i+1, fn.text, sig.args[i], a.Type(), a.Pos())
 		}
 	}
+	if fn.text == "now" {
+		// Evaluated once per request, so that every row sees one instant.
+		return &Literal{At: fn.pos, T: TDateTimeOffset, Value: p.now.UTC(), Text: "now()"}, nil
+	}
 	return &Call{At: fn.pos, Fn: fn.text, Args: args, T: sig.ret}, nil
 }
 
