@@ -49,7 +49,7 @@ func (rq *request) process(b *backend) error {
 		return methodNotAllowed("GET, POST, PATCH, PUT, DELETE as OData allows on the resource")
 	}
 	props := map[string]any{
-		"odata_set": set.Name, "odata_query": q.Document(), "odata_filter": rq.r.URL.Query().Get("$filter"),
+		"odata_set": set.Name, "odata_query": q.Document(), "odata_filter": rq.query.Get("$filter"),
 		"inmethod": method, "inpath": rq.r.URL.Path, "inuser": endpoint.User(rq.ctx),
 		"execution_id": rq.w.Header().Get(endpoint.ExecutionIDHeader),
 	}

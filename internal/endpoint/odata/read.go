@@ -25,6 +25,8 @@ type request struct {
 	root string // absolute URL of the service root, with its slash
 	rel  string // escaped path below the root
 	path *query.Path
+	// query is the URL query split on '&' only (see query.SplitQuery).
+	query url.Values
 }
 
 // serve answers one request below the service root (root is its path).
@@ -51,6 +53,9 @@ func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
 
 func (rq *request) serve() error {
 	var err error
+	if rq.query, err = query.SplitQuery(rq.r.URL.RawQuery); err != nil {
+		return err
+	}
 	if rq.path, err = query.ParsePath(rq.rel, rq.s.svc); err != nil {
 		return err
 	}
@@ -130,7 +135,7 @@ func (rq *request) serviceDocument() error {
 const jsonType = "application/json; odata.metadata=minimal"
 
 func (rq *request) metadata() error {
-	f := strings.ToLower(rq.r.URL.Query().Get("$format"))
+	f := strings.ToLower(rq.query.Get("$format"))
 	accept := rq.r.Header.Get("Accept")
 	if f == "json" || strings.HasPrefix(f, "application/json") || (f == "" && strings.Contains(accept, "application/json") && !strings.Contains(accept, "xml")) {
 		rq.write(http.StatusOK, "application/json", rq.s.json)
@@ -154,7 +159,7 @@ func (rq *request) write(status int, ctype string, body []byte) {
 // options parses the query options, refusing those that do not apply to
 // a single entity or a count.
 func (rq *request) options(set *query.EntitySet) (*query.Query, error) {
-	raw := rq.r.URL.Query()
+	raw := rq.query
 	kind := rq.path.Kind
 	if kind != query.KCollection {
 		allowed := map[string]bool{"$select": true, "$expand": true, "$format": true}
@@ -385,7 +390,10 @@ func (rq *request) collection(set *query.EntitySet, match []odatasql.Match, q *q
 	}
 	buf.WriteByte(']')
 	if more && (remaining < 0 || remaining > limit) {
-		next := rq.r.URL.Query()
+		next := url.Values{}
+		for k, v := range rq.query {
+			next[k] = v
+		}
 		next.Set("$skiptoken", strconv.Itoa(q.SkipToken+limit))
 		buf.WriteString(`,"@odata.nextLink":`)
 		writeJSON(&buf, rq.root+rq.rel+"?"+next.Encode())

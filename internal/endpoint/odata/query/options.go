@@ -329,3 +329,28 @@ func parseExpand(v string, set *EntitySet, o Options, depth int) ([]*Expand, err
 	}
 	return out, nil
 }
+
+// SplitQuery splits a raw URL query on '&' only: OData's $expand uses ';'
+// between nested options, which net/url refuses as a separator and
+// would drop with its pair.
+func SplitQuery(raw string) (url.Values, error) {
+	vals := url.Values{}
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			return nil, Errorf(CodeSyntax, k, "malformed escape in the query")
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			return nil, Errorf(CodeSyntax, key, "malformed escape in the value of %s", key)
+		}
+		vals[key] = append(vals[key], val)
+	}
+	return vals, nil
+}
