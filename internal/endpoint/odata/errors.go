@@ -37,8 +37,8 @@ var statusCodes = map[int]string{
 // writeError answers err in the OData error format: a *query.Error as it
 // is; anything else (a database's, a process's) through the one mapping
 // every endpoint style shares, so that SQL and Go errors never reach a
-// client.
-func writeError(w http.ResponseWriter, err error) {
+// client. It returns the status written.
+func writeError(w http.ResponseWriter, err error) int {
 	id := endpoint.EnsureExecutionID(w)
 	var qe *query.Error
 	var d errorDetail
@@ -50,6 +50,9 @@ func writeError(w http.ResponseWriter, err error) {
 		p := endpoint.Problem(err, id)
 		status = p.Status
 		d = errorDetail{Code: p.Code, Message: p.Detail}
+		if status == http.StatusInternalServerError {
+			d.Message = "the request failed; see execution " + id
+		}
 		for k, vs := range p.Header {
 			w.Header()[k] = vs
 		}
@@ -70,6 +73,7 @@ func writeError(w http.ResponseWriter, err error) {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	return status
 }
 
 // errorf is a *query.Error of any status.

@@ -2,7 +2,6 @@ package odata
 
 import (
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -101,7 +100,5 @@ func tupleKey(t []any) string {
 	}
 	return b.String()
 }
-
-func asQueryError(err error, target **query.Error) bool { return errors.As(err, target) }
 
 func base64URLDecode(s string) ([]byte, error) { return base64.URLEncoding.DecodeString(s) }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/internal/connector/sqldb/odatasql"
+	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/odata/query"
 	"github.com/portico-dev/portico/internal/model"
 )
@@ -43,12 +44,10 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, root, rel string
 
 // fail writes err, logging what the client only sees as an execution id.
 func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var qe *query.Error
-	if !asQueryError(err, &qe) {
+	if status := writeError(w, err); status >= 500 && status != http.StatusNotImplemented {
 		s.log.Error("odata request failed", "api", s.name, "method", r.Method, "path", r.URL.Path,
-			"execution", w.Header().Get("X-Execution-Id"), "err", err)
+			"execution", w.Header().Get(endpoint.ExecutionIDHeader), "status", status, "err", err)
 	}
-	writeError(w, err)
 }
 
 func (rq *request) serve() error {

@@ -52,8 +52,8 @@ func (rq *request) body() (map[string]any, error) {
 	return obj, nil
 }
 
-// values converts a body's properties; computed ones and annotations are
-// ignored, unknown ones and navigation (deep insert) refused.
+// values converts a body's properties; annotations are ignored, unknown
+// properties and navigation (deep insert) refused.
 func values(set *query.EntitySet, obj map[string]any) (map[*query.Property]any, error) {
 	out := map[*query.Property]any{}
 	for name, v := range obj {
@@ -66,9 +66,6 @@ func values(set *query.EntitySet, obj map[string]any) (map[*query.Property]any, 
 				return nil, query.NotImplemented(name, "deep insert and update (navigation properties in a body)")
 			}
 			return nil, query.Errorf(query.CodeUnknown, name, "%s has no property %q", set.Name, name)
-		}
-		if p.Computed {
-			continue
 		}
 		val, err := inValue(v, p)
 		if err != nil {
@@ -102,6 +99,9 @@ func (rq *request) create() error {
 	var list []odatasql.Value
 	for _, p := range set.Props {
 		v, ok := vals[p]
+		if p.Computed {
+			continue // the database makes it; OData ignores a client's value
+		}
 		if !ok {
 			if !p.Nullable && !p.Computed {
 				return query.Errorf(query.CodeBadRequest, p.Name, "%s is required", p.Name)
@@ -130,6 +130,9 @@ func (rq *request) create() error {
 		key = make([]any, len(set.Key))
 		for i, k := range set.Key {
 			v, ok := vals[k]
+			if k.Computed {
+				v, ok = nil, false
+			}
 			if !ok && len(set.Key) == 1 && k.Type == query.TInt {
 				v, ok = res.LastInsertID, true
 			}
