@@ -45,9 +45,8 @@ func DialectOf(driver string) (Dialect, error) {
 // Returning reports INSERT ... RETURNING support.
 func (d Dialect) Returning() bool { return d != MySQL }
 
-// builder accumulates one statement and its arguments. It writes '?' for
-// every argument; PostgreSQL's $n numbers are put in by finish, which is
-// safe because no identifier (validated) nor fixed SQL text holds a '?'.
+// builder accumulates one statement and its arguments, writing each
+// argument's placeholder ('?', or PostgreSQL's $n) as it is added.
 type builder struct {
 	d    Dialect
 	b    strings.Builder
@@ -81,12 +80,26 @@ func (w *builder) arg(v any, t query.Type) {
 	w.args = append(w.args, w.bindValue(v, t))
 	switch {
 	case w.d == Postgres && pgCast[t] != "":
-		w.sql("CAST(? AS ", pgCast[t], ")")
+		w.b.WriteString("CAST(")
+		w.placeholder()
+		w.b.WriteString(" AS ")
+		w.b.WriteString(pgCast[t])
+		w.b.WriteByte(')')
 	case w.d == SQLite && t == query.TDateTimeOffset:
 		w.sql("strftime('%Y-%m-%d %H:%M:%f', ?)")
 	default:
-		w.sql("?")
+		w.placeholder()
 	}
+}
+
+// placeholder writes the placeholder of the argument added last.
+func (w *builder) placeholder() {
+	if w.d == Postgres {
+		w.b.WriteByte('$')
+		w.b.WriteString(strconv.Itoa(len(w.args)))
+		return
+	}
+	w.b.WriteByte('?')
 }
 
 var pgCast = map[query.Type]string{
@@ -111,23 +124,5 @@ func (w *builder) bindValue(v any, t query.Type) any {
 	return tm.UTC()
 }
 
-// finish returns the statement with the dialect's placeholders.
-func (w *builder) finish() (string, []any) {
-	s := w.b.String()
-	if w.d != Postgres {
-		return s, w.args
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(w.args))
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String(), w.args
-}
+// finish returns the statement and its arguments.
+func (w *builder) finish() (string, []any) { return w.b.String(), w.args }

@@ -16,7 +16,9 @@ func (w *builder) expr(e query.Expr) error {
 		case x.T == query.TDecimal && w.d == Postgres:
 			// The exact digits, so numeric compares without a float's error.
 			w.args = append(w.args, x.Text)
-			w.sql("CAST(? AS numeric)")
+			w.sql("CAST(")
+			w.placeholder()
+			w.sql(" AS numeric)")
 		default:
 			w.arg(x.Value, x.T)
 		}

@@ -217,7 +217,7 @@ func (w *builder) value(v Value) {
 	}
 	if w.d == SQLite {
 		w.args = append(w.args, w.bindValue(v.Value, v.Prop.Type))
-		w.sql("?")
+		w.placeholder()
 		return
 	}
 	w.arg(v.Value, v.Prop.Type)
@@ -291,6 +291,7 @@ func (d Dialect) Delete(set *query.EntitySet, match []Match) (string, []any) {
 // Filter writes only the condition of a $filter, for tests and benchmarks.
 func (d Dialect) Filter(e query.Expr) (string, []any, error) {
 	w := &builder{d: d}
+	w.b.Grow(128)
 	if err := w.expr(e); err != nil {
 		return "", nil, err
 	}

@@ -116,7 +116,12 @@ func (p *parser) expr(minPrec int) (Expr, error) {
 	if p.depth++; p.depth > maxDepth {
 		return nil, Errorf(CodeLimit, p.lx.target, "the expression nests deeper than %d", maxDepth)
 	}
-	defer func() { p.depth-- }()
+	e, err := p.binaryLoop(minPrec)
+	p.depth--
+	return e, err
+}
+
+func (p *parser) binaryLoop(minPrec int) (Expr, error) {
 	left, err := p.unary()
 	if err != nil {
 		return nil, err
