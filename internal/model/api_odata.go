@@ -72,6 +72,9 @@ type ODataProperty struct {
 	// Computed marks a value the database makes (an autoincrement key, a
 	// default timestamp): clients may leave it out of a POST and never set it.
 	Computed bool `json:"computed,omitempty"`
+	// Default marks a column the database fills when a POST leaves it
+	// out; it is then optional even when not nullable.
+	Default bool `json:"default,omitempty"`
 }
 
 // ColumnName is the property's column.

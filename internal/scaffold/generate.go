@@ -41,13 +41,15 @@ type Generator interface {
 	Generate(db *Database, opts Options) (*Result, error)
 }
 
-// NewGenerator returns the generator of style; SOAP and OData wrap
-// ErrStyleUnavailable until their runtimes exist.
+// NewGenerator returns the generator of style; SOAP wraps
+// ErrStyleUnavailable until its runtime exists.
 func NewGenerator(style string) (Generator, error) {
 	switch style {
 	case StyleREST:
 		return restGenerator{}, nil
-	case StyleSOAP, StyleOData:
+	case StyleOData:
+		return odataGenerator{}, nil
+	case StyleSOAP:
 		return nil, fmt.Errorf("%s generation is %w: use --rest", style, ErrStyleUnavailable)
 	}
 	return nil, fmt.Errorf("%w: unknown endpoint style %q", model.ErrInvalid, style)

@@ -103,7 +103,7 @@ func (rq *request) create() error {
 			continue // the database makes it; OData ignores a client's value
 		}
 		if !ok {
-			if !p.Nullable && !p.Computed {
+			if !p.Nullable && !p.Default {
 				return query.Errorf(query.CodeBadRequest, p.Name, "%s is required", p.Name)
 			}
 			continue

@@ -76,7 +76,9 @@ type Property struct {
 	Type     Type
 	Nullable bool
 	Computed bool
-	Key      bool
+	// Default: the database fills it when a POST leaves it out.
+	Default bool
+	Key     bool
 	// Index is the property's position in EntitySet.Props.
 	Index int
 }
@@ -153,7 +155,7 @@ func NewService(spec *model.ODataSpec) (*Service, error) {
 		for j := range es.Properties {
 			p := &es.Properties[j]
 			prop := &Property{Name: p.Name, Column: p.ColumnName(), Edm: p.Type, Type: TypeOf(p.Type),
-				Nullable: p.IsNullable(), Computed: p.Computed, Key: slices.Contains(es.Key, p.Name), Index: j}
+				Nullable: p.IsNullable(), Computed: p.Computed, Default: p.Default, Key: slices.Contains(es.Key, p.Name), Index: j}
 			set.Props = append(set.Props, prop)
 			set.byName[p.Name] = prop
 		}
