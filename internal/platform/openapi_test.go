@@ -89,7 +89,7 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"DELETE /environments/{env}", "GET /environments/{env}/snapshot",
 		"GET /deployments", "POST /deployments", "POST /deployments/rollback", "POST /deployments/undeploy",
 		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
-		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml",
+		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml", "GET /apis/{name}/metadata",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
 		"GET /health", "GET /version", "GET /openapi.json",
 	}
