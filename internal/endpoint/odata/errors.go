@@ -37,8 +37,8 @@ var statusCodes = map[int]string{
 // writeError answers err in the OData error format: a *query.Error as it
 // is; anything else (a database's, a process's) through the one mapping
 // every endpoint style shares, so that SQL and Go errors never reach a
-// client. It returns the status written.
-func writeError(w http.ResponseWriter, err error) int {
+// client. It returns the status and the message written.
+func writeError(w http.ResponseWriter, err error) (int, string) {
 	id := endpoint.EnsureExecutionID(w)
 	var qe *query.Error
 	var d errorDetail
@@ -73,7 +73,7 @@ func writeError(w http.ResponseWriter, err error) int {
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-	return status
+	return status, d.Message
 }
 
 // errorf is a *query.Error of any status.

@@ -36,18 +36,24 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, root, rel string
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	rq := &request{s: s, w: w, r: r, ctx: r.Context(), root: scheme + "://" + r.Host + root, rel: rel}
+	started := time.Now()
+	sw := &statusWriter{ResponseWriter: w}
+	rq := &request{s: s, w: sw, r: r, ctx: r.Context(), root: scheme + "://" + r.Host + root, rel: rel}
 	if err := rq.serve(); err != nil {
-		s.fail(w, r, err)
+		sw.message = s.fail(sw, r, err)
 	}
+	s.record(sw, r, rel, started)
 }
 
-// fail writes err, logging what the client only sees as an execution id.
-func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) {
-	if status := writeError(w, err); status >= 500 && status != http.StatusNotImplemented {
+// fail writes err, logging what the client only sees as an execution id;
+// it returns the message the client got.
+func (s *Service) fail(w http.ResponseWriter, r *http.Request, err error) string {
+	status, msg := writeError(w, err)
+	if status >= 500 && status != http.StatusNotImplemented {
 		s.log.Error("odata request failed", "api", s.name, "method", r.Method, "path", r.URL.Path,
 			"execution", w.Header().Get(endpoint.ExecutionIDHeader), "status", status, "err", err)
 	}
+	return msg
 }
 
 func (rq *request) serve() error {

@@ -122,7 +122,7 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("OData-Version", "4.0")
 	rest, ok := strings.CutPrefix(r.URL.EscapedPath(), rt.prefix+"/")
 	if !ok {
-		writeError(w, &query.Error{Status: http.StatusNotFound, Code: query.CodeNotFound, Message: "no OData service at " + r.URL.Path})
+		_, _ = writeError(w, &query.Error{Status: http.StatusNotFound, Code: query.CodeNotFound, Message: "no OData service at " + r.URL.Path})
 		return
 	}
 	// The base path may hold slashes: try each split point.
@@ -148,5 +148,5 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, rt.prefix+"/"+rest[:i+1], rest[i+1:])
 		return
 	}
-	writeError(w, &query.Error{Status: http.StatusNotFound, Code: query.CodeNotFound, Message: "no OData service at " + r.URL.Path})
+	_, _ = writeError(w, &query.Error{Status: http.StatusNotFound, Code: query.CodeNotFound, Message: "no OData service at " + r.URL.Path})
 }
