@@ -289,6 +289,14 @@ func (rq *request) read() error {
 	if p.Kind == query.KProperty {
 		return rq.property(set, row)
 	}
+	if set.ETag != nil {
+		tag := etagOf(set, row)
+		if inm := rq.r.Header.Get("If-None-Match"); inm == "*" || (inm != "" && strings.Contains(inm, tag)) {
+			rq.w.Header().Set("ETag", tag)
+			rq.w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+	}
 	rows := []map[string]any{row}
 	if err := rq.expand(set, rows, q.Expand); err != nil {
 		return err
@@ -331,7 +339,8 @@ func (rq *request) count(set *query.EntitySet, match []odatasql.Match, filter qu
 }
 
 // pageSize is the most entities one answer holds: the service's page
-// size, smaller when the client prefers (Prefer: odata.maxpagesize=N).
+// size, or what the client prefers (Prefer: odata.maxpagesize=N) up to
+// maxTop.
 func (rq *request) pageSize() (int, bool) {
 	size := min(rq.s.svc.MaxPageSize, rq.s.svc.MaxTop)
 	for _, v := range rq.r.Header.Values("Prefer") {
@@ -341,7 +350,7 @@ func (rq *request) pageSize() (int, bool) {
 				continue
 			}
 			if n, err := strconv.Atoi(strings.Trim(strings.TrimSpace(val), `"`)); err == nil && n > 0 {
-				return min(n, size), true
+				return min(n, rq.s.svc.MaxTop), true
 			}
 		}
 	}

@@ -83,6 +83,7 @@ func TestQueries(t *testing.T) {
 			{"navigation with filter", root + "Customers(1)/Orders?$filter=" + url.QueryEscape("status eq 'new'"), "id", n(11)},
 			{"navigation of a composite key", root + "Orders(10)/Lines", "lineNo", n(1, 2)},
 			{"custom options are ignored", root + "Customers?$top=1&debug=1", "id", n(1)},
+			{"system options without $ (4.01)", root + "Customers?filter=id%20eq%202", "id", n(2)},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -116,6 +117,12 @@ func TestShapes(t *testing.T) {
 		if r.status != 200 || r.json["name"] != "Alice" || r.json["createdAt"] != "2024-01-05T10:00:00Z" ||
 			r.json["@odata.context"] != root+"$metadata#Customers/$entity" || r.json["@odata.etag"] != `W/"1"` || r.header.Get("ETag") != `W/"1"` {
 			t.Errorf("entity: %d %s %v", r.status, r.body, r.header)
+		}
+		if r = do(t, "GET", root+"Customers(1)", "", "If-None-Match", `W/"1"`); r.status != 304 {
+			t.Errorf("If-None-Match with the current ETag = %d, want 304", r.status)
+		}
+		if r = do(t, "GET", root+"Customers(1)", "", "If-None-Match", `W/"0"`); r.status != 200 {
+			t.Errorf("If-None-Match with an old ETag = %d, want 200", r.status)
 		}
 		r = do(t, "GET", root+"Orders(10)", "")
 		if r.json["total"] != 100.5 || r.json["orderDate"] != "2024-01-06" || r.json["customerId"] != 1.0 {

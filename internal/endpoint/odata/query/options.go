@@ -64,12 +64,16 @@ func ParseOptions(raw url.Values, set *EntitySet, o Options) (*Query, error) {
 		if strings.HasPrefix(k, "@") {
 			return nil, NotImplemented(k, "parameter aliases")
 		}
-		if !strings.HasPrefix(k, "$") {
-			// OData 4.01 allows system options without '$'; custom
-			// options are the service's to ignore.
-			continue
-		}
 		name := strings.ToLower(k)
+		if !strings.HasPrefix(k, "$") {
+			// OData 4.01 allows system options without '$': ignoring
+			// "filter=" would answer every entity. Other options are
+			// custom ones, the service's to ignore.
+			if _, known := knownOptions["$"+name]; !known {
+				continue
+			}
+			name = "$" + name
+		}
 		supported, known := knownOptions[name]
 		if !known {
 			return nil, Errorf(CodeBadRequest, k, "unknown system query option %s", k)
