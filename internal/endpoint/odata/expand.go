@@ -13,6 +13,9 @@ import (
 // property name starts with a NUL.
 const expandKey = "\x00"
 
+// expandChunk is how many parents one query of related entities serves.
+const expandChunk = 500
+
 // expand loads the related entities of rows for each expanded navigation
 // property: one query per navigation property for the whole page (never
 // one per row), grouped back to their parents here; nested $top and $skip
@@ -37,18 +40,24 @@ func (rq *request) expand(set *query.EntitySet, rows []map[string]any, exps []*q
 			}
 		}
 		var children []map[string]any
-		if len(tuples) > 0 {
+		// In chunks, so that no statement binds more arguments than a
+		// database takes; one parent's children are all in one chunk.
+		for len(tuples) > 0 {
+			chunk := tuples[:min(len(tuples), expandChunk)]
+			tuples = tuples[len(chunk):]
 			q, args, err := tb.dialect.Select(&odatasql.Select{Set: nav.Target, Filter: e.Query.Filter,
-				InProps: nav.Remote, InRows: tuples, OrderBy: e.Query.OrderBy, Limit: -1})
+				InProps: nav.Remote, InRows: chunk, OrderBy: e.Query.OrderBy, Limit: -1})
 			if err != nil {
 				return err
 			}
-			if children, err = tb.db.QueryBuilt(rq.ctx, q, args); err != nil {
+			rows, err := tb.db.QueryBuilt(rq.ctx, q, args)
+			if err != nil {
 				return err
 			}
-			if err := rq.expand(nav.Target, children, e.Query.Expand); err != nil {
-				return err
-			}
+			children = append(children, rows...)
+		}
+		if err := rq.expand(nav.Target, children, e.Query.Expand); err != nil {
+			return err
 		}
 		groups := map[string][]map[string]any{}
 		for _, c := range children {

@@ -142,6 +142,7 @@ func TestErrors(t *testing.T) {
 		{"round", f("round(id) eq 1"), 501, "notImplemented", "round"},
 		{"alias", "Customers?$filter=name%20eq%20@n&@n='Alice'", 501, "notImplemented", "alias"},
 		{"date arithmetic", f("createdAt add duration'P1D' gt now()"), 501, "notImplemented", ""},
+		{"too many literals", f("id in (" + strings.Repeat("1,", 1000) + "1)"), 400, "limitExceeded", "literals"},
 		{"too deep", f(strings.Repeat("(", 100) + "id eq 1" + strings.Repeat(")", 100)), 400, "limitExceeded", "deeper"},
 		{"$search", "Customers?$search=alice", 501, "notImplemented", "$search"},
 		{"$apply", "Customers?$apply=groupby((city))", 501, "notImplemented", "$apply"},

@@ -290,7 +290,7 @@ func (d Dialect) Delete(set *query.EntitySet, match []Match) (string, []any) {
 
 // Filter writes only the condition of a $filter, for tests and benchmarks.
 func (d Dialect) Filter(e query.Expr) (string, []any, error) {
-	w := &builder{d: d}
+	w := &builder{d: d, args: make([]any, 0, 8)}
 	w.b.Grow(128)
 	if err := w.expr(e); err != nil {
 		return "", nil, err

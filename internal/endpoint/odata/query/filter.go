@@ -10,6 +10,10 @@ import (
 // $filter cannot exhaust the stack.
 const maxDepth = 64
 
+// maxLiterals bounds the literals of one expression: each is a bound
+// argument, and databases cap those per statement (PostgreSQL 65535).
+const maxLiterals = 1000
+
 // precedence of the binary operators (higher binds tighter).
 const (
 	precOr = iota + 1
@@ -75,10 +79,11 @@ var unsupportedFunctions = map[string]bool{
 
 // parser reads expressions of one entity set.
 type parser struct {
-	lx    *lexer
-	set   *EntitySet
-	depth int
-	now   time.Time
+	lx       *lexer
+	set      *EntitySet
+	depth    int
+	literals int
+	now      time.Time
 }
 
 // ParseFilter parses a $filter over set; the result is boolean.
@@ -87,11 +92,11 @@ func ParseFilter(src string, set *EntitySet, now time.Time) (Expr, error) {
 }
 
 func parseBoolean(src, target string, set *EntitySet, now time.Time) (Expr, error) {
-	lx, err := newLexer(src, target)
-	if err != nil {
+	// The lexer and parser live on the stack: a request parses once.
+	p := parser{lx: &lexer{src: src, target: target}, set: set, now: now}
+	if err := p.lx.next(); err != nil {
 		return nil, err
 	}
-	p := &parser{lx: lx, set: set, now: now}
 	e, err := p.expr(precOr)
 	if err != nil {
 		return nil, err
@@ -216,6 +221,9 @@ func (p *parser) primary() (Expr, error) {
 	lit, err := literal(t, p.lx.target)
 	if err != nil {
 		return nil, err
+	}
+	if p.literals++; p.literals > maxLiterals {
+		return nil, Errorf(CodeLimit, p.lx.target, "the expression holds more than %d literals", maxLiterals)
 	}
 	return lit, p.advance()
 }
