@@ -102,10 +102,11 @@ func (w *builder) placeholder() {
 	w.b.WriteByte('?')
 }
 
-var pgCast = map[query.Type]string{
+// pgCast is the PostgreSQL type each argument is cast to, by query.Type.
+var pgCast = [...]string{
 	query.TString: "text", query.TInt: "bigint", query.TDecimal: "numeric", query.TDouble: "double precision",
 	query.TBool: "boolean", query.TDate: "date", query.TDateTimeOffset: "timestamptz",
-	query.TTimeOfDay: "time", query.TGuid: "uuid",
+	query.TTimeOfDay: "time", query.TGuid: "uuid", query.TBinary: "",
 }
 
 // bindValue converts a value to what the driver stores for type t: SQLite

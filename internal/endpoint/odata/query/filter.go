@@ -24,15 +24,38 @@ const (
 	precUnary
 )
 
-var binaryOps = map[string]struct {
-	op   Op
-	prec int
-}{
-	"or": {OpOr, precOr}, "and": {OpAnd, precAnd},
-	"eq": {OpEq, precCmp}, "ne": {OpNe, precCmp}, "gt": {OpGt, precCmp}, "ge": {OpGe, precCmp},
-	"lt": {OpLt, precCmp}, "le": {OpLe, precCmp},
-	"add": {OpAdd, precAdd}, "sub": {OpSub, precAdd},
-	"mul": {OpMul, precMul}, "div": {OpDiv, precMul}, "mod": {OpMod, precMul},
+// binaryOp looks an operator word up (a switch: it runs for every
+// identifier of an expression).
+func binaryOp(word string) (op Op, prec int, ok bool) {
+	switch word {
+	case "or":
+		return OpOr, precOr, true
+	case "and":
+		return OpAnd, precAnd, true
+	case "eq":
+		return OpEq, precCmp, true
+	case "ne":
+		return OpNe, precCmp, true
+	case "gt":
+		return OpGt, precCmp, true
+	case "ge":
+		return OpGe, precCmp, true
+	case "lt":
+		return OpLt, precCmp, true
+	case "le":
+		return OpLe, precCmp, true
+	case "add":
+		return OpAdd, precAdd, true
+	case "sub":
+		return OpSub, precAdd, true
+	case "mul":
+		return OpMul, precMul, true
+	case "div":
+		return OpDiv, precMul, true
+	case "mod":
+		return OpMod, precMul, true
+	}
+	return 0, 0, false
 }
 
 // unsupportedOps are OData operators the service refuses with 501.
@@ -148,18 +171,18 @@ func (p *parser) binaryLoop(minPrec int) (Expr, error) {
 			}
 			continue
 		}
-		b, ok := binaryOps[t.text]
-		if !ok || b.prec < minPrec {
+		op, prec, ok := binaryOp(t.text)
+		if !ok || prec < minPrec {
 			return left, nil
 		}
 		if err := p.advance(); err != nil {
 			return nil, err
 		}
-		right, err := p.expr(b.prec + 1)
+		right, err := p.expr(prec + 1)
 		if err != nil {
 			return nil, err
 		}
-		if left, err = p.binary(b.op, left, right, t.pos); err != nil {
+		if left, err = p.binary(op, left, right, t.pos); err != nil {
 			return nil, err
 		}
 	}
