@@ -63,7 +63,7 @@ column types) go to stderr.`,
 	f.StringVar(&g.title, "title", "", "the API's title")
 	f.BoolVar(&g.rest, "rest", true, "generate REST endpoints")
 	f.BoolVar(&g.soap, "soap", false, "also expose the CRUD processes as SOAP operations (WSDL at /ws/soap/{base}/{version}?wsdl)")
-	f.BoolVar(&g.odata, "odata", false, "generate OData entity sets (not available yet)")
+	f.BoolVar(&g.odata, "odata", false, "generate OData entity sets (one per table, navigation from foreign keys)")
 	f.StringVarP(&g.outDir, "out", "o", "", "write one YAML file per component into this directory")
 	f.BoolVar(&g.apply, "apply", false, "apply the components to the control plane")
 	f.StringVar(&g.dsn, "dsn", "", "database DSN to introspect (default: the connection's, from the control plane)")
@@ -97,8 +97,8 @@ func (g *genDBOpts) check() error {
 			}
 		}
 	}
-	if !g.rest {
-		return usagef("nothing to generate: --rest is the style available")
+	if !g.rest && !g.odata {
+		return usagef("nothing to generate: give --rest or --odata")
 	}
 	return nil
 }
@@ -120,16 +120,7 @@ func (g *genDBOpts) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("introspect %s database: %w", driver, err)
 	}
-	style := scaffold.StyleREST
-	if g.soap {
-		// The SOAP operations run the REST endpoints' processes.
-		style = scaffold.StyleSOAP
-	}
-	gen, err := scaffold.NewGenerator(style)
-	if err != nil {
-		return err
-	}
-	res, err := gen.Generate(in, scaffold.Options{Connection: g.connection, API: g.api, BasePath: g.base, Version: g.version, Title: g.title})
+	res, err := g.generate(in)
 	if err != nil {
 		return err
 	}
@@ -229,4 +220,40 @@ func writeComponentFiles(e *env, dir string, comps []*model.Component) error {
 		fmt.Fprintln(e.stdout, "wrote "+path)
 	}
 	return nil
+}
+
+// generate runs the styles asked for; with --rest and --odata, one API
+// carries both the REST endpoints and the OData entity sets.
+func (g *genDBOpts) generate(in *scaffold.Database) (*scaffold.Result, error) {
+	opts := scaffold.Options{Connection: g.connection, API: g.api, BasePath: g.base, Version: g.version, Title: g.title}
+	style := scaffold.StyleREST
+	switch {
+	case g.soap:
+		// The SOAP operations run the REST endpoints' processes.
+		style = scaffold.StyleSOAP
+	case !g.rest:
+		style = scaffold.StyleOData
+	}
+	gen, err := scaffold.NewGenerator(style)
+	if err != nil {
+		return nil, err
+	}
+	res, err := gen.Generate(in, opts)
+	if err != nil || !g.odata || style == scaffold.StyleOData {
+		return res, err
+	}
+	spec, warnings, err := scaffold.OData(in, opts)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append(res.Warnings, warnings...)
+	for _, c := range res.Components {
+		if api, ok := c.Spec.(*model.APISpec); ok {
+			api.OData = spec
+			if err := api.Validate(); err != nil {
+				return nil, fmt.Errorf("generated api/%s: %w", c.Name, err)
+			}
+		}
+	}
+	return res, nil
 }

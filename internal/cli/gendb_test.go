@@ -65,6 +65,40 @@ func TestGenDB(t *testing.T) {
 			t.Errorf("first operation = %s of process %s, want queryCustomers of listCustomers", op.Name, op.Process)
 		}
 	})
+	t.Run("odata", func(t *testing.T) {
+		t.Parallel()
+		code, out, errOut := run(t, "", append(base, "--all", "--odata")...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		docs, err := manifest.Decode("out.yaml", []byte(out))
+		if err != nil {
+			t.Fatalf("output does not decode: %v\n%s", err, out)
+		}
+		api, ok := docs[len(docs)-1].Component.Spec.(*model.APISpec)
+		if !ok || len(api.Endpoints) == 0 || api.OData == nil || api.OData.EntitySets[0].Name != "Customers" {
+			t.Errorf("the API lacks REST endpoints or OData entity sets:\n%s", out)
+		}
+		code, out, errOut = run(t, "", append(base, "--all", "--odata", "--rest=false")...)
+		if docs, err := manifest.Decode("out.yaml", []byte(out)); code != 0 || err != nil || len(docs) != 1 {
+			t.Errorf("--odata alone: exit %d %v %s\n%s", code, err, errOut, out)
+		}
+	})
+	t.Run("soap and odata", func(t *testing.T) {
+		t.Parallel()
+		code, out, errOut := run(t, "", append(base, "--tables", "customers", "--soap", "--odata")...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		docs, err := manifest.Decode("out.yaml", []byte(out))
+		if err != nil {
+			t.Fatalf("output does not decode: %v\n%s", err, out)
+		}
+		api, ok := docs[len(docs)-1].Component.Spec.(*model.APISpec)
+		if !ok || len(api.Endpoints) != 7 || api.SOAP == nil || api.OData == nil {
+			t.Errorf("want REST, SOAP and OData on one API:\n%s", out)
+		}
+	})
 	t.Run("files", func(t *testing.T) {
 		t.Parallel()
 		dir := t.TempDir()
@@ -84,7 +118,7 @@ func TestGenDB(t *testing.T) {
 	}{
 		{"no table choice", base, "--tables or --all"},
 		{"both", append(base, "--all", "--tables", "customers"), "--tables or --all"},
-		{"odata", append(base, "--all", "--odata"), "not available yet"},
+		{"no style", append(base, "--all", "--rest=false"), "give --rest or --odata"},
 		{"unknown table", append(base, "--tables", "nope"), `table "nope" does not exist`},
 		{"missing api", []string{"gen", "db", "--connection", "erp", "--all"}, "--api is required"},
 	}

@@ -43,6 +43,9 @@ func printQuickstart(e *env, s *started, rep *sampleReport) {
 	fmt.Fprintf(w, "  OpenAPI     %s/openapi.json\n", api)
 	fmt.Fprintf(w, "  Docs        %s/docs\n", api)
 	fmt.Fprintf(w, "  WSDL        %s/ws/soap/%s/%s?wsdl (SOAP 1.1 and 1.2)\n", s.gatewayURL, rep.pkg.BasePath, rep.pkg.APIVersion)
+	odataRoot := s.gatewayURL + "/ws/odata/" + rep.pkg.BasePath + "/" + rep.pkg.APIVersion + "/"
+	fmt.Fprintf(w, "  OData       %s\n", odataRoot)
+	fmt.Fprintf(w, "  $metadata   %s$metadata\n", odataRoot)
 	fmt.Fprintf(w, "  Platform    %s/api/v1 (the web console comes in a later release)\n", s.platformURL)
 	login := "portico login --username admin"
 	if s.platformURL != defaultServer {

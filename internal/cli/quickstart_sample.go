@@ -96,10 +96,21 @@ func sampleComponents(ctx context.Context, dbPath string) ([]*model.Component, e
 	if err != nil {
 		return nil, fmt.Errorf("introspect the sample database: %w", err)
 	}
-	res, err := scaffold.Generate(in, scaffold.Options{Connection: sampleConnection, API: sampleAPI,
-		BasePath: sampleBase, Version: sampleVersion, Title: "ERP sample"})
+	opts := scaffold.Options{Connection: sampleConnection, API: sampleAPI,
+		BasePath: sampleBase, Version: sampleVersion, Title: "ERP sample"}
+	res, err := scaffold.Generate(in, opts)
 	if err != nil {
 		return nil, fmt.Errorf("generate the sample API: %w", err)
+	}
+	// The same API serves the tables as OData entity sets.
+	odata, _, err := scaffold.OData(in, opts)
+	if err != nil {
+		return nil, fmt.Errorf("generate the sample OData service: %w", err)
+	}
+	for _, c := range res.Components {
+		if api, ok := c.Spec.(*model.APISpec); ok {
+			api.OData = odata
+		}
 	}
 	// The sample serves the same processes over SOAP too.
 	if err := scaffold.AddSOAP(res); err != nil {

@@ -90,7 +90,7 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"GET /deployments", "POST /deployments", "POST /deployments/rollback", "POST /deployments/undeploy",
 		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
 		"POST /runtimes/heartbeat", "GET /runtimes",
-		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml", "GET /apis/{name}/wsdl",
+		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml", "GET /apis/{name}/wsdl", "GET /apis/{name}/metadata",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
 		"GET /consumers", "POST /consumers", "GET /consumers/{name}", "PUT /consumers/{name}", "DELETE /consumers/{name}",
 		"POST /consumers/{name}/tokens", "DELETE /consumers/{name}/tokens/{id}", "GET /audit",

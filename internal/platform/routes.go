@@ -108,6 +108,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/apis/{name}/openapi.json", perm: model.PermRead, summary: "OpenAPI 3.1 of an API: its current revisions, a package (?version=) or what an environment serves (?environment=)", query: apiContractParams, out: typeOf[map[string]any](), status: ok, h: s.apiOpenAPIJSON},
 		{method: "GET", pattern: "/apis/{name}/openapi.yaml", perm: model.PermRead, summary: "The same document as YAML (application/yaml)", query: apiContractParams, status: ok, h: s.apiOpenAPIYAML},
 		{method: "GET", pattern: "/apis/{name}/wsdl", perm: model.PermRead, summary: "WSDL 1.1 of an API's SOAP operations, one self-contained file (text/xml); same query as openapi.json", query: apiContractParams, status: ok, h: s.apiWSDL},
+		{method: "GET", pattern: "/apis/{name}/metadata", perm: model.PermRead, summary: "OData $metadata of an API: CSDL XML, or CSDL JSON with ?$format=json", query: apiContractParams, status: ok, h: s.apiMetadata},
 
 		{method: "GET", pattern: "/users", perm: model.PermUsers, summary: "List users", query: pageParams, out: typeOf[model.User](), list: true, status: ok, h: s.listUsers},
 		{method: "POST", pattern: "/users", perm: model.PermUsers, summary: "Create a user", in: typeOf[userRequest](), out: typeOf[model.User](), status: created, h: s.createUser},

@@ -42,8 +42,7 @@ type Generator interface {
 }
 
 // NewGenerator returns the generator of style (SOAP: the REST generation
-// with its processes also exposed as SOAP operations); OData wraps
-// ErrStyleUnavailable until their runtimes exist.
+// with its processes also exposed as SOAP operations; OData: entity sets).
 func NewGenerator(style string) (Generator, error) {
 	switch style {
 	case StyleREST:
@@ -51,7 +50,7 @@ func NewGenerator(style string) (Generator, error) {
 	case StyleSOAP:
 		return soapGenerator{}, nil
 	case StyleOData:
-		return nil, fmt.Errorf("%s generation is %w: use --rest", style, ErrStyleUnavailable)
+		return odataGenerator{}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown endpoint style %q", model.ErrInvalid, style)
 }

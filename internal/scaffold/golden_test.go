@@ -68,9 +68,9 @@ func TestGoldenSQLite(t *testing.T) {
 
 func TestStylesNotAvailable(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{scaffold.StyleOData} {
-		if _, err := scaffold.NewGenerator(s); err == nil {
-			t.Errorf("%s: no error", s)
+	for _, s := range []string{scaffold.StyleSOAP, scaffold.StyleOData} {
+		if g, err := scaffold.NewGenerator(s); err != nil || g == nil {
+			t.Errorf("%s: %v", s, err)
 		}
 	}
 	if g, err := scaffold.NewGenerator(scaffold.StyleREST); err != nil || g == nil {

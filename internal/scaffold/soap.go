@@ -69,7 +69,7 @@ func AddSOAP(res *Result) error {
 		if row == "" {
 			row = obj
 		}
-		op := model.SOAPOperation{Name: verb + obj, Process: ep.Process, Description: ep.Summary, Result: lowerFirst(row)}
+		op := model.SOAPOperation{Name: verb + obj, Process: ep.Process, Description: ep.Summary, Result: elementName(row)}
 		for _, name := range pathParams(ep.Path) {
 			op.Parameters = append(op.Parameters, model.SOAPParameter{Name: name, Type: fieldType(p, name),
 				Required: true, Description: "the key of the " + strings.ToLower(row)})
@@ -79,7 +79,7 @@ func AddSOAP(res *Result) error {
 				Property: "query_" + q.Name, Description: q.Description})
 		}
 		if len(p.Input) > 0 && len(op.Parameters) > 0 {
-			op.Body = lowerFirst(row)
+			op.Body = elementName(row)
 		}
 		soap.Operations = append(soap.Operations, op)
 	}
@@ -152,9 +152,10 @@ func fieldType(p *model.ProcessSpec, name string) string {
 	return "string"
 }
 
-func lowerFirst(s string) string {
+// elementName is s with a lower-case first letter, "result" when empty.
+func elementName(s string) string {
 	if s == "" {
 		return "result"
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return lowerFirst(s)
 }
