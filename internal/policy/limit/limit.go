@@ -16,9 +16,13 @@ import (
 // SetHeaders puts a decision's RateLimit-Limit, RateLimit-Remaining and
 // RateLimit-Reset (whole seconds, rounded up) on h.
 func SetHeaders(h http.Header, d ratelimit.Decision) {
-	h["Ratelimit-Limit"] = []string{strconv.Itoa(d.Limit)}
-	h["Ratelimit-Remaining"] = []string{strconv.Itoa(max(d.Remaining, 0))}
-	h["Ratelimit-Reset"] = []string{seconds(d.ResetAfter)}
+	// One backing array for the three values: two allocations fewer on
+	// every limited answer.
+	v := [...]string{strconv.Itoa(d.Limit), strconv.Itoa(max(d.Remaining, 0)), seconds(d.ResetAfter)}
+	s := v[:]
+	h["Ratelimit-Limit"] = s[0:1:1]
+	h["Ratelimit-Remaining"] = s[1:2:2]
+	h["Ratelimit-Reset"] = s[2:3:3]
 }
 
 // seconds rounds d up to whole seconds, at least 1 for a positive wait.
