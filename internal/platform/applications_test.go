@@ -55,7 +55,7 @@ func TestPlansAndApplications(t *testing.T) {
 	// The clear key is in the creation answer, and nowhere afterwards.
 	var key newKeyAnswer
 	e.must(http.StatusCreated, "POST", "/applications/shop/keys", e.admin, nil).json(t, &key)
-	if !strings.HasPrefix(key.Key, "pk_") || len(key.Key) != 3+52 || key.Prefix != key.Key[:keyPrefixLen] || key.ID == "" || key.Hash != "" {
+	if !strings.HasPrefix(key.Key, "pk_") || len(key.Key) != 3+52 || key.Prefix != key.Key[:keyPrefixLen] || key.ID == "" || key.Status != model.StatusActive {
 		t.Fatalf("new key %+v", key)
 	}
 	for _, path := range []string{"/applications/shop", "/applications", "/applications/shop/keys"} {
