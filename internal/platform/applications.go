@@ -207,6 +207,26 @@ func (s *Server) deleteKey(c *call) (*reply, error) {
 	return noContent()
 }
 
+// keyPatch is the body of PATCH /applications/{name}/keys/{id}.
+type keyPatch struct {
+	Status model.Status `json:"status"`
+}
+
+// patchKey disables or enables a key without revoking it.
+func (s *Server) patchKey(c *call) (*reply, error) {
+	var req keyPatch
+	if err := decodeBody(c.r, &req); err != nil {
+		return nil, err
+	}
+	k, err := s.store.SetAPIKeyStatus(c.r.Context(), c.r.PathValue("name"), c.r.PathValue("id"), req.Status)
+	if err != nil {
+		return nil, err
+	}
+	s.notifier.notifyAll()
+	k.Hash = ""
+	return ok(k)
+}
+
 func (s *Server) listSubscriptions(c *call) (*reply, error) {
 	a, err := s.store.GetApplication(c.r.Context(), c.r.PathValue("name"))
 	if err != nil {

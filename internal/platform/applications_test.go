@@ -86,6 +86,17 @@ func TestPlansAndApplications(t *testing.T) {
 	e.must(http.StatusConflict, "DELETE", "/plans/gold", e.admin, nil)
 	e.must(http.StatusNotFound, "DELETE", "/applications/shop/subscriptions/crm", e.admin, nil)
 	e.must(http.StatusNoContent, "DELETE", "/applications/shop/subscriptions/crm?version=v1", e.admin, nil)
+	var patched model.APIKey
+	e.must(http.StatusOK, "PATCH", "/applications/shop/keys/"+key.ID, e.admin, map[string]any{"status": "disabled"}).json(t, &patched)
+	if patched.Status != model.StatusDisabled || patched.Hash != "" {
+		t.Fatalf("patched key %+v", patched)
+	}
+	e.must(http.StatusOK, "GET", "/environments/dev/snapshot", e.admin, nil).json(t, &snap)
+	if snap.Applications[0].Keys[0].Status != model.StatusDisabled {
+		t.Fatalf("the snapshot's key is %s", snap.Applications[0].Keys[0].Status)
+	}
+	e.must(http.StatusBadRequest, "PATCH", "/applications/shop/keys/"+key.ID, e.admin, map[string]any{"status": "off"})
+	e.must(http.StatusNotFound, "PATCH", "/applications/shop/keys/nope", e.admin, map[string]any{"status": "active"})
 	e.must(http.StatusNoContent, "DELETE", "/applications/shop/keys/"+key.ID, e.admin, nil)
 	e.must(http.StatusNotFound, "DELETE", "/applications/shop/keys/"+key.ID, e.admin, nil)
 	e.must(http.StatusNoContent, "DELETE", "/applications/shop", e.admin, nil)

@@ -515,6 +515,38 @@ func (s *Store) DeleteAPIKey(ctx context.Context, app, id string) error {
 	}))
 }
 
+// SetAPIKeyStatus implements store.Apps.
+func (s *Store) SetAPIKeyStatus(ctx context.Context, app, id string, status model.Status) (*model.APIKey, error) {
+	if status != model.StatusActive && status != model.StatusDisabled {
+		return nil, model.Invalidf("status", "%q is not a status (want active or disabled)", status)
+	}
+	var out *model.APIKey
+	err := s.writeGlobal(ctx, func(tx db) (bool, error) {
+		a, err := getApplication(ctx, tx, app, s.d.ForUpdate)
+		if err != nil {
+			return false, err
+		}
+		for i := range a.Keys {
+			if k := &a.Keys[i]; k.ID == id {
+				out = k
+			}
+		}
+		if out == nil {
+			return false, notFound("API key %q of application %q", id, app)
+		}
+		if out.Status == status {
+			return false, nil
+		}
+		out.Status = status
+		_, err = tx.exec(ctx, `UPDATE application_keys SET status = ? WHERE application = ? AND id = ?`, status, app, id)
+		return err == nil, err
+	})
+	if err != nil {
+		return nil, s.fail(err)
+	}
+	return out, nil
+}
+
 // Subscribe implements store.Apps.
 func (s *Store) Subscribe(ctx context.Context, app string, sub model.Subscription) (store.ApplyAction, error) {
 	if err := sub.Validate(); err != nil {

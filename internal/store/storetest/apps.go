@@ -166,6 +166,21 @@ func testApplications(t *testing.T, s store.Store) {
 		t.Fatalf("snapshot application = %+v, plans %+v", sa, snap.Plans)
 	}
 
+	rev = revision(t, s, "dev")
+	if k, err := s.SetAPIKeyStatus(ctx, "shop", key.ID, model.StatusDisabled); err != nil || k.Status != model.StatusDisabled || k.ID != key.ID {
+		t.Fatalf("SetAPIKeyStatus = %+v, %v", k, err)
+	}
+	if _, err := s.SetAPIKeyStatus(ctx, "shop", key.ID, model.StatusDisabled); err != nil || revision(t, s, "dev") != rev+1 {
+		t.Fatalf("the same status again: %v (revision %d, want %d)", err, revision(t, s, "dev"), rev+1)
+	}
+	if got, _ := s.GetApplication(ctx, "shop"); got.Keys[0].Status != model.StatusDisabled {
+		t.Fatalf("stored key status %s", got.Keys[0].Status)
+	}
+	_, err = s.SetAPIKeyStatus(ctx, "shop", "nope", model.StatusActive)
+	wantErr(t, err, model.ErrNotFound)
+	_, err = s.SetAPIKeyStatus(ctx, "shop", key.ID, "paused")
+	wantErr(t, err, model.ErrInvalid)
+
 	wantErr(t, s.DeleteAPIKey(ctx, "shop", "nope"), model.ErrNotFound)
 	if err := s.DeleteAPIKey(ctx, "shop", key.ID); err != nil {
 		t.Fatal(err)
