@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -171,6 +172,8 @@ func TestAccess(t *testing.T) {
 		{"not subscribed to the API", "/erp/v1/customers", crmKey, 403, codeNoSub},
 		{"not subscribed to this version", "/erp/v1/customers", v2Key, 403, codeNoSub},
 		{"subscribed to this version", "/erp/v2/customers", v2Key, 200, ""},
+		{"a key longer than any issued", "/erp/v1/customers", shopKey + strings.Repeat("x", 200), 401, codeKeyUnknown},
+		{"a key with a prefix of a real one", "/erp/v1/customers", shopKey[:20], 401, codeKeyUnknown},
 		{"API without subscriptions is open", "/open/v1/x", "", 200, ""},
 		{"unknown keys do not matter on open APIs", "/open/v1/x", unknownKey, 200, ""},
 	}
@@ -347,3 +350,14 @@ func (broken) Take(context.Context, string, ratelimit.Quota) (ratelimit.Decision
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestHashKeyMatchesTheStoredHash: the stack-buffer hash and the long-key
+// fallback both give the digest the control plane stores (hex).
+func TestHashKeyMatchesTheStoredHash(t *testing.T) {
+	for _, k := range []string{"", shopKey, strings.Repeat("k", 96), strings.Repeat("k", 97), strings.Repeat("long", 100)} {
+		h := hashKey(k)
+		if got := hex.EncodeToString(h[:]); got != model.HashAPIKey(k) {
+			t.Fatalf("hashKey(%d bytes) = %s, want %s", len(k), got, model.HashAPIKey(k))
+		}
+	}
+}
