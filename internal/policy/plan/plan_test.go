@@ -108,7 +108,7 @@ func runtime(t *testing.T, lim ratelimit.Limiter, cnt ratelimit.Counter, c *cloc
 	mux := http.NewServeMux()
 	mux.Handle("/erp/v1/", p.Wrap("erp", "v1", echo))
 	mux.Handle("/erp/v2/", p.Wrap("erp", "v2", echo))
-	mux.Handle("/crm/v1/", p.Wrap("crm", "v1", echo))
+	mux.Handle("/crm/v1/", p.Middleware("crm", "v1")(echo))
 	mux.Handle("/open/v1/", p.Wrap("open", "v1", echo))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
