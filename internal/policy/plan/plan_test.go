@@ -361,3 +361,33 @@ func TestHashKeyMatchesTheStoredHash(t *testing.T) {
 		}
 	}
 }
+
+// TestTwoKeylessSubscriptions: when two applications hold a keyless
+// subscription to one API, keyless callers use the first by name, however
+// the snapshot orders them.
+func TestTwoKeylessSubscriptions(t *testing.T) {
+	snap := &model.Snapshot{
+		Plans: []model.Plan{
+			{Name: "open", Spec: model.PlanSpec{Keyless: true}},
+			{Name: "strict", Spec: model.PlanSpec{Keyless: true, Rate: &model.PlanRate{Requests: 1, Per: "hour"}}},
+		},
+		Applications: []model.Application{
+			{Name: "zeta", Spec: model.ApplicationSpec{Subscriptions: []model.Subscription{{API: "erp", Plan: "open"}}}},
+			{Name: "alpha", Spec: model.ApplicationSpec{Subscriptions: []model.Subscription{{API: "erp", Plan: "strict"}}}},
+		},
+	}
+	p, err := Compile(snap, ratelimit.NewLocal(nil), ratelimit.NewLocalCounter(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Wrap("erp", "v1", echo)
+	codes := []int{}
+	for range 2 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/erp/v1/x", nil))
+		codes = append(codes, w.Code)
+	}
+	if codes[0] != 200 || codes[1] != 429 {
+		t.Fatalf("keyless calls = %v, want [200 429] (alpha's strict plan)", codes)
+	}
+}
