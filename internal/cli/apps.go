@@ -16,7 +16,9 @@ func newAppsCommand(e *env) *cobra.Command {
 	cmd := groupCommand("apps", "Manage applications: API keys and subscriptions to APIs under plans")
 	cmd.Aliases = []string{"app", "applications"}
 	keys := groupCommand("keys", "Generate, list and revoke an application's API keys")
-	keys.AddCommand(newAppsKeysCreateCommand(e), newAppsKeysListCommand(e), newAppsKeysRevokeCommand(e))
+	keys.AddCommand(newAppsKeysCreateCommand(e), newAppsKeysListCommand(e), newAppsKeysRevokeCommand(e),
+		newAppsKeysStatusCommand(e, "disable", "Disable an API key (refused with 403) without revoking it", model.StatusDisabled),
+		newAppsKeysStatusCommand(e, "enable", "Enable a disabled API key", model.StatusActive))
 	cmd.AddCommand(
 		newAppsCreateCommand(e),
 		newAppsListCommand(e),
@@ -219,6 +221,23 @@ func newAppsKeysRevokeCommand(e *env) *cobra.Command {
 			return fmt.Errorf("revoke key %s of %s: %w", args[1], args[0], err)
 		}
 		fmt.Fprintf(e.stdout, "key %s of application %s revoked\n", args[1], args[0])
+		return nil
+	}
+	return cmd
+}
+
+func newAppsKeysStatusCommand(e *env, verb, short string, status model.Status) *cobra.Command {
+	cmd := &cobra.Command{Use: verb + " APP ID", Short: short, Args: exactArgs("APP", "ID")}
+	o := addClientFlags(cmd, e)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		c, err := o.client()
+		if err != nil {
+			return err
+		}
+		if _, err := c.SetAPIKeyStatus(cmd.Context(), args[0], args[1], status); err != nil {
+			return fmt.Errorf("%s key %s of %s: %w", verb, args[1], args[0], err)
+		}
+		fmt.Fprintf(e.stdout, "key %s of application %s %sd\n", args[1], args[0], verb)
 		return nil
 	}
 	return cmd

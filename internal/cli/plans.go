@@ -15,7 +15,9 @@ import (
 func newPlansCommand(e *env) *cobra.Command {
 	cmd := groupCommand("plans", "Manage plans: rate limits, quotas and message sizes that applications subscribe under")
 	cmd.Aliases = []string{"plan"}
-	cmd.AddCommand(newPlansCreateCommand(e), newPlansListCommand(e), newPlansGetCommand(e), newPlansDeleteCommand(e))
+	cmd.AddCommand(newPlansCreateCommand(e), newPlansListCommand(e), newPlansGetCommand(e), newPlansDeleteCommand(e),
+		newPlansStatusCommand(e, "disable", "Disable a plan: its subscriptions are refused with 403", model.StatusDisabled),
+		newPlansStatusCommand(e, "enable", "Enable a disabled plan", model.StatusActive))
 	return cmd
 }
 
@@ -138,6 +140,30 @@ func newPlansDeleteCommand(e *env) *cobra.Command {
 			return fmt.Errorf("delete plan %s: %w", args[0], err)
 		}
 		fmt.Fprintf(e.stdout, "plan/%s deleted\n", args[0])
+		return nil
+	}
+	return cmd
+}
+
+// newPlansStatusCommand reads the plan and puts it back with the new status.
+func newPlansStatusCommand(e *env, verb, short string, status model.Status) *cobra.Command {
+	cmd := &cobra.Command{Use: verb + " NAME", Short: short, Args: exactArgs("NAME")}
+	o := addClientFlags(cmd, e)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		c, err := o.client()
+		if err != nil {
+			return err
+		}
+		p, err := c.GetPlan(cmd.Context(), args[0])
+		if err != nil {
+			return err
+		}
+		p.Spec.Status = status
+		res, err := c.PutPlan(cmd.Context(), p, false)
+		if err != nil {
+			return fmt.Errorf("%s plan %s: %w", verb, args[0], err)
+		}
+		fmt.Fprintf(e.stdout, "plan/%s %sd (%s)\n", p.Name, verb, res.Action)
 		return nil
 	}
 	return cmd

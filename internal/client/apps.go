@@ -141,6 +141,16 @@ func (c *Client) RevokeAPIKey(ctx context.Context, app, id string) error {
 	return err
 }
 
+// SetAPIKeyStatus disables or enables one key of an application.
+func (c *Client) SetAPIKeyStatus(ctx context.Context, app, id string, status model.Status) (*model.APIKey, error) {
+	var k model.APIKey
+	body := map[string]model.Status{"status": status}
+	if _, err := c.do(ctx, http.MethodPatch, "/applications/"+seg(app)+"/keys/"+seg(id), nil, body, &k); err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
 // Subscribe subscribes an application to an API under a plan (or moves an
 // existing subscription to that plan).
 func (c *Client) Subscribe(ctx context.Context, app string, sub model.Subscription) (*ApplyResult, error) {

@@ -35,10 +35,16 @@ type keyRequest struct {
 	Status    model.Status `json:"status,omitempty"`
 }
 
-// newKeyAnswer carries the clear key: the only time it is shown.
+// newKeyAnswer carries the clear key: the only time it is shown. Its
+// fields are spelled out (not an embedded model.APIKey) so that the
+// generated OpenAPI schema lists them.
 type newKeyAnswer struct {
-	Key string `json:"key"`
-	model.APIKey
+	Key       string       `json:"key"`
+	ID        string       `json:"id"`
+	Prefix    string       `json:"prefix"`
+	Status    model.Status `json:"status"`
+	ExpiresAt *time.Time   `json:"expiresAt,omitempty"`
+	CreatedAt time.Time    `json:"createdAt"`
 }
 
 // withoutHashes returns a with its keys' hashes removed: they only travel in
@@ -190,8 +196,7 @@ func (s *Server) createKey(c *call) (*reply, error) {
 		return nil, err
 	}
 	s.notifier.notifyAll()
-	k.Hash = ""
-	return created(newKeyAnswer{Key: clear, APIKey: *k})
+	return created(newKeyAnswer{Key: clear, ID: k.ID, Prefix: k.Prefix, Status: k.Status, ExpiresAt: k.ExpiresAt, CreatedAt: k.CreatedAt})
 }
 
 func (s *Server) deleteKey(c *call) (*reply, error) {
@@ -200,6 +205,26 @@ func (s *Server) deleteKey(c *call) (*reply, error) {
 	}
 	s.notifier.notifyAll()
 	return noContent()
+}
+
+// keyPatch is the body of PATCH /applications/{name}/keys/{id}.
+type keyPatch struct {
+	Status model.Status `json:"status"`
+}
+
+// patchKey disables or enables a key without revoking it.
+func (s *Server) patchKey(c *call) (*reply, error) {
+	var req keyPatch
+	if err := decodeBody(c.r, &req); err != nil {
+		return nil, err
+	}
+	k, err := s.store.SetAPIKeyStatus(c.r.Context(), c.r.PathValue("name"), c.r.PathValue("id"), req.Status)
+	if err != nil {
+		return nil, err
+	}
+	s.notifier.notifyAll()
+	k.Hash = ""
+	return ok(k)
 }
 
 func (s *Server) listSubscriptions(c *call) (*reply, error) {

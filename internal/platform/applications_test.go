@@ -55,7 +55,7 @@ func TestPlansAndApplications(t *testing.T) {
 	// The clear key is in the creation answer, and nowhere afterwards.
 	var key newKeyAnswer
 	e.must(http.StatusCreated, "POST", "/applications/shop/keys", e.admin, nil).json(t, &key)
-	if !strings.HasPrefix(key.Key, "pk_") || len(key.Key) != 3+52 || key.Prefix != key.Key[:keyPrefixLen] || key.ID == "" || key.Hash != "" {
+	if !strings.HasPrefix(key.Key, "pk_") || len(key.Key) != 3+52 || key.Prefix != key.Key[:keyPrefixLen] || key.ID == "" || key.Status != model.StatusActive {
 		t.Fatalf("new key %+v", key)
 	}
 	for _, path := range []string{"/applications/shop", "/applications", "/applications/shop/keys"} {
@@ -86,6 +86,17 @@ func TestPlansAndApplications(t *testing.T) {
 	e.must(http.StatusConflict, "DELETE", "/plans/gold", e.admin, nil)
 	e.must(http.StatusNotFound, "DELETE", "/applications/shop/subscriptions/crm", e.admin, nil)
 	e.must(http.StatusNoContent, "DELETE", "/applications/shop/subscriptions/crm?version=v1", e.admin, nil)
+	var patched model.APIKey
+	e.must(http.StatusOK, "PATCH", "/applications/shop/keys/"+key.ID, e.admin, map[string]any{"status": "disabled"}).json(t, &patched)
+	if patched.Status != model.StatusDisabled || patched.Hash != "" {
+		t.Fatalf("patched key %+v", patched)
+	}
+	e.must(http.StatusOK, "GET", "/environments/dev/snapshot", e.admin, nil).json(t, &snap)
+	if snap.Applications[0].Keys[0].Status != model.StatusDisabled {
+		t.Fatalf("the snapshot's key is %s", snap.Applications[0].Keys[0].Status)
+	}
+	e.must(http.StatusBadRequest, "PATCH", "/applications/shop/keys/"+key.ID, e.admin, map[string]any{"status": "off"})
+	e.must(http.StatusNotFound, "PATCH", "/applications/shop/keys/nope", e.admin, map[string]any{"status": "active"})
 	e.must(http.StatusNoContent, "DELETE", "/applications/shop/keys/"+key.ID, e.admin, nil)
 	e.must(http.StatusNotFound, "DELETE", "/applications/shop/keys/"+key.ID, e.admin, nil)
 	e.must(http.StatusNoContent, "DELETE", "/applications/shop", e.admin, nil)

@@ -96,7 +96,7 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"POST /consumers/{name}/tokens", "DELETE /consumers/{name}/tokens/{id}", "GET /audit",
 		"GET /health", "GET /version", "GET /openapi.json",
 		"GET /applications", "POST /applications", "GET /applications/{name}", "PUT /applications/{name}", "DELETE /applications/{name}",
-		"GET /applications/{name}/keys", "POST /applications/{name}/keys", "DELETE /applications/{name}/keys/{id}",
+		"GET /applications/{name}/keys", "POST /applications/{name}/keys", "PATCH /applications/{name}/keys/{id}", "DELETE /applications/{name}/keys/{id}",
 		"GET /applications/{name}/subscriptions", "POST /applications/{name}/subscriptions", "DELETE /applications/{name}/subscriptions/{api}",
 		"GET /plans", "POST /plans", "GET /plans/{name}", "PUT /plans/{name}", "DELETE /plans/{name}",
 	}

@@ -135,6 +135,8 @@ var docNames = map[string]string{
 	"applyDoc":       "ApplyRequest",
 	"applyAnswer":    "ApplyResponse",
 	"newTokenAnswer": "NewToken",
+	"newKeyAnswer":   "NewAPIKey",
+	"keyRequest":     "NewAPIKeyRequest",
 	"versionInfo":    "Version",
 }
 

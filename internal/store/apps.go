@@ -38,6 +38,9 @@ type Apps interface {
 	CreateAPIKey(ctx context.Context, app string, k *model.APIKey) error
 	// DeleteAPIKey revokes one key of an application.
 	DeleteAPIKey(ctx context.Context, app, id string) error
+	// SetAPIKeyStatus disables or enables one key of an application and
+	// returns it; the same status again changes nothing (and bumps nothing).
+	SetAPIKeyStatus(ctx context.Context, app, id string, status model.Status) (*model.APIKey, error)
 
 	// Subscribe adds or replaces the application's subscription to sub.API
 	// and sub.Version under sub.Plan (model.ErrInvalid when the plan is missing).

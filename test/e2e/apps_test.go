@@ -65,6 +65,16 @@ func TestAppsPlansAndKeys(t *testing.T) {
 		}
 	}
 	contains(t, "keys list", u.ok("apps", "keys", "list", "shop"), key[:11])
+	var keys []struct{ ID, Status string }
+	if err := json.Unmarshal([]byte(u.ok("apps", "keys", "list", "shop", "-o", "json")), &keys); err != nil || len(keys) != 1 {
+		t.Fatalf("keys list -o json: %v %+v", err, keys)
+	}
+	contains(t, "key disable", u.ok("apps", "keys", "disable", "shop", keys[0].ID), "disabled")
+	contains(t, "keys list after disable", u.ok("apps", "keys", "list", "shop"), "disabled")
+	u.ok("apps", "keys", "enable", "shop", keys[0].ID)
+	contains(t, "plan disable", u.ok("plans", "disable", "gold"), "plan/gold disabled (updated)")
+	contains(t, "plans get", u.ok("plans", "get", "gold"), "disabled")
+	u.ok("plans", "enable", "gold")
 
 	u.ok("plans", "create", "free", "--rate", "10/minute", "--keyless")
 	contains(t, "plans list", u.ok("plans", "list"), "gold", "free", "10/minute, keyless")

@@ -16,17 +16,31 @@ import (
 // SetHeaders puts a decision's RateLimit-Limit, RateLimit-Remaining and
 // RateLimit-Reset (whole seconds, rounded up) on h.
 func SetHeaders(h http.Header, d ratelimit.Decision) {
-	h["Ratelimit-Limit"] = []string{strconv.Itoa(d.Limit)}
-	h["Ratelimit-Remaining"] = []string{strconv.Itoa(max(d.Remaining, 0))}
-	h["Ratelimit-Reset"] = []string{seconds(d.ResetAfter)}
+	// The three numbers are formatted into one string and one backing
+	// array holds the three values: two allocations on every limited
+	// answer, whatever the size of the numbers.
+	var buf [64]byte
+	b := strconv.AppendInt(buf[:0], int64(d.Limit), 10)
+	i := len(b)
+	b = strconv.AppendInt(b, int64(max(d.Remaining, 0)), 10)
+	j := len(b)
+	b = appendSeconds(b, d.ResetAfter)
+	all := string(b)
+	v := [...]string{all[:i], all[i:j], all[j:]}
+	s := v[:]
+	h["Ratelimit-Limit"] = s[0:1:1]
+	h["Ratelimit-Remaining"] = s[1:2:2]
+	h["Ratelimit-Reset"] = s[2:3:3]
 }
 
 // seconds rounds d up to whole seconds, at least 1 for a positive wait.
-func seconds(d time.Duration) string {
+func seconds(d time.Duration) string { return string(appendSeconds(nil, d)) }
+
+func appendSeconds(b []byte, d time.Duration) []byte {
 	if d <= 0 {
-		return "0"
+		return append(b, '0')
 	}
-	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
+	return strconv.AppendInt(b, int64(math.Ceil(d.Seconds())), 10)
 }
 
 // TooMany answers 429 for a refused decision: what was exceeded, when to

@@ -16,16 +16,28 @@ func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *nopWriter) WriteHeader(int)             {}
 
-// BenchmarkKeyedCheck measures the policy for a request with an API key
-// under a plan with a rate limit and a quota, counted locally: hash the
-// key, find the application and its subscription, two counter decisions,
-// the RateLimit-* headers.
+// BenchmarkKeyedCheck measures the policy for a request with an API key,
+// counted locally: hash the key, find the application and its
+// subscription, the counter decisions, the RateLimit-* headers. The
+// sub-benchmarks separate the key lookup from the two counters.
 func BenchmarkKeyedCheck(b *testing.B) {
+	rate := &model.PlanRate{Requests: 1 << 30, Per: "hour"}
+	quota := &model.PlanQuota{Requests: 1 << 39, Per: "month"}
+	for _, bc := range []struct {
+		name string
+		spec model.PlanSpec
+	}{
+		{"rate+quota", model.PlanSpec{Rate: rate, Quota: quota}},
+		{"rate", model.PlanSpec{Rate: rate}},
+		{"key-only", model.PlanSpec{}},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchCheck(b, bc.spec) })
+	}
+}
+
+func benchCheck(b *testing.B, spec model.PlanSpec) {
 	snap := &model.Snapshot{
-		Plans: []model.Plan{{Name: "gold", Spec: model.PlanSpec{
-			Rate:  &model.PlanRate{Requests: 1 << 30, Per: "hour"},
-			Quota: &model.PlanQuota{Requests: 1 << 39, Per: "month"},
-		}}},
+		Plans: []model.Plan{{Name: "gold", Spec: spec}},
 		Applications: []model.Application{{Name: "shop",
 			Spec: model.ApplicationSpec{Subscriptions: []model.Subscription{{API: "erp", Plan: "gold"}}},
 			Keys: []model.APIKey{apiKey(shopKey)}}},

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/portico-dev/portico/internal/model"
@@ -140,15 +141,7 @@ func Compile(snap *model.Snapshot, lim ratelimit.Limiter, cnt ratelimit.Counter,
 	}
 	// The keyless subscription of an API is the first by application name,
 	// whatever order the snapshot lists them in.
-	slices.SortFunc(p.apps, func(x, y *app) int {
-		switch {
-		case x.name < y.name:
-			return -1
-		case x.name > y.name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(p.apps, func(x, y *app) int { return strings.Compare(x.name, y.name) })
 	return p, nil
 }
 

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -107,7 +108,7 @@ func runtime(t *testing.T, lim ratelimit.Limiter, cnt ratelimit.Counter, c *cloc
 	mux := http.NewServeMux()
 	mux.Handle("/erp/v1/", p.Wrap("erp", "v1", echo))
 	mux.Handle("/erp/v2/", p.Wrap("erp", "v2", echo))
-	mux.Handle("/crm/v1/", p.Wrap("crm", "v1", echo))
+	mux.Handle("/crm/v1/", p.Middleware("crm", "v1")(echo))
 	mux.Handle("/open/v1/", p.Wrap("open", "v1", echo))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -171,6 +172,8 @@ func TestAccess(t *testing.T) {
 		{"not subscribed to the API", "/erp/v1/customers", crmKey, 403, codeNoSub},
 		{"not subscribed to this version", "/erp/v1/customers", v2Key, 403, codeNoSub},
 		{"subscribed to this version", "/erp/v2/customers", v2Key, 200, ""},
+		{"a key longer than any issued", "/erp/v1/customers", shopKey + strings.Repeat("x", 200), 401, codeKeyUnknown},
+		{"a key with a prefix of a real one", "/erp/v1/customers", shopKey[:20], 401, codeKeyUnknown},
 		{"API without subscriptions is open", "/open/v1/x", "", 200, ""},
 		{"unknown keys do not matter on open APIs", "/open/v1/x", unknownKey, 200, ""},
 	}
@@ -347,3 +350,44 @@ func (broken) Take(context.Context, string, ratelimit.Quota) (ratelimit.Decision
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestHashKeyMatchesTheStoredHash: the stack-buffer hash and the long-key
+// fallback both give the digest the control plane stores (hex).
+func TestHashKeyMatchesTheStoredHash(t *testing.T) {
+	for _, k := range []string{"", shopKey, strings.Repeat("k", 96), strings.Repeat("k", 97), strings.Repeat("long", 100)} {
+		h := hashKey(k)
+		if got := hex.EncodeToString(h[:]); got != model.HashAPIKey(k) {
+			t.Fatalf("hashKey(%d bytes) = %s, want %s", len(k), got, model.HashAPIKey(k))
+		}
+	}
+}
+
+// TestTwoKeylessSubscriptions: when two applications hold a keyless
+// subscription to one API, keyless callers use the first by name, however
+// the snapshot orders them.
+func TestTwoKeylessSubscriptions(t *testing.T) {
+	snap := &model.Snapshot{
+		Plans: []model.Plan{
+			{Name: "open", Spec: model.PlanSpec{Keyless: true}},
+			{Name: "strict", Spec: model.PlanSpec{Keyless: true, Rate: &model.PlanRate{Requests: 1, Per: "hour"}}},
+		},
+		Applications: []model.Application{
+			{Name: "zeta", Spec: model.ApplicationSpec{Subscriptions: []model.Subscription{{API: "erp", Plan: "open"}}}},
+			{Name: "alpha", Spec: model.ApplicationSpec{Subscriptions: []model.Subscription{{API: "erp", Plan: "strict"}}}},
+		},
+	}
+	p, err := Compile(snap, ratelimit.NewLocal(nil), ratelimit.NewLocalCounter(nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Wrap("erp", "v1", echo)
+	codes := []int{}
+	for range 2 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/erp/v1/x", nil))
+		codes = append(codes, w.Code)
+	}
+	if codes[0] != 200 || codes[1] != 429 {
+		t.Fatalf("keyless calls = %v, want [200 429] (alpha's strict plan)", codes)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -90,5 +91,53 @@ func TestRedisExactAcrossRuntimes(t *testing.T) {
 				t.Fatalf("three runtimes admitted %d, want exactly %d", admitted, tc.want)
 			}
 		})
+	}
+}
+
+// TestRedisQuotaRollover: quota windows in Redis start again at midnight
+// UTC, as the runtime's clock places them.
+func TestRedisQuotaRollover(t *testing.T) {
+	url := os.Getenv("PORTICO_TEST_REDIS")
+	if url == "" {
+		t.Skip("PORTICO_TEST_REDIS is not set (e.g. redis://127.0.0.1:6379/0): the Redis plan test is skipped")
+	}
+	opts, err := redis.ParseURL(url)
+	if err != nil {
+		t.Fatalf("PORTICO_TEST_REDIS: %v", err)
+	}
+	c := redis.NewClient(opts)
+	t.Cleanup(func() { c.Close() })
+	prefix := "portico-test-plan:" + rand.Text() + ":"
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if keys, _ := c.Keys(ctx, prefix+"*").Result(); len(keys) > 0 {
+			c.Del(ctx, keys...)
+		}
+	})
+	clk := &clock{t: epoch} // 23:59 UTC
+	r := ratelimit.NewRedis(c, prefix, clk.now)
+	p, err := Compile(testSnapshot(), r, r, nil, WithClock(clk.now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := p.Wrap("crm", "v1", echo)
+	call := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "/crm/v1/x", nil)
+		req.Header.Set("X-API-Key", crmKey)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w
+	}
+	for i := range 2 {
+		if w := call(); w.Code != 200 {
+			t.Fatalf("request %d = %d", i+1, w.Code)
+		}
+	}
+	if w := call(); w.Code != 429 || w.Header().Get("Retry-After") != "60" {
+		t.Fatalf("over the quota = %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+	clk.set(epoch.Add(time.Minute))
+	if w := call(); w.Code != 200 || w.Header().Get("RateLimit-Remaining") != "1" {
+		t.Fatalf("after midnight = %d %v", w.Code, w.Header())
 	}
 }

@@ -44,6 +44,12 @@ func (p *Policy) Wrap(api, version string, next http.Handler) http.Handler {
 	return g
 }
 
+// Middleware is Wrap in the house's policy shape, for a chain of
+// func(next http.Handler) http.Handler built once per snapshot.
+func (p *Policy) Middleware(api, version string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler { return p.Wrap(api, version, next) }
+}
+
 // gate is the policy compiled for one API: each application's subscription
 // to it, resolved once.
 type gate struct {

@@ -166,6 +166,21 @@ func testApplications(t *testing.T, s store.Store) {
 		t.Fatalf("snapshot application = %+v, plans %+v", sa, snap.Plans)
 	}
 
+	rev = revision(t, s, "dev")
+	if k, err := s.SetAPIKeyStatus(ctx, "shop", key.ID, model.StatusDisabled); err != nil || k.Status != model.StatusDisabled || k.ID != key.ID {
+		t.Fatalf("SetAPIKeyStatus = %+v, %v", k, err)
+	}
+	if _, err := s.SetAPIKeyStatus(ctx, "shop", key.ID, model.StatusDisabled); err != nil || revision(t, s, "dev") != rev+1 {
+		t.Fatalf("the same status again: %v (revision %d, want %d)", err, revision(t, s, "dev"), rev+1)
+	}
+	if got, _ := s.GetApplication(ctx, "shop"); got.Keys[0].Status != model.StatusDisabled {
+		t.Fatalf("stored key status %s", got.Keys[0].Status)
+	}
+	_, err = s.SetAPIKeyStatus(ctx, "shop", "nope", model.StatusActive)
+	wantErr(t, err, model.ErrNotFound)
+	_, err = s.SetAPIKeyStatus(ctx, "shop", key.ID, "paused")
+	wantErr(t, err, model.ErrInvalid)
+
 	wantErr(t, s.DeleteAPIKey(ctx, "shop", "nope"), model.ErrNotFound)
 	if err := s.DeleteAPIKey(ctx, "shop", key.ID); err != nil {
 		t.Fatal(err)
@@ -227,4 +242,44 @@ func testApplicationsPagination(t *testing.T, s store.Store) {
 	}
 	_, _, err := s.ListApplications(ctx, store.Page{Cursor: "!!"})
 	wantErr(t, err, model.ErrInvalid)
+}
+
+// testConcurrentGlobalWrites: plans and keys written at once from many
+// connections, beside deploys, each bump every environment exactly once
+// and never deadlock.
+func testConcurrentGlobalWrites(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	putEnv(t, s, "dev")
+	putEnv(t, s, "prod")
+	p := erpPackages(t, s, "1.0.0")[0]
+	if _, _, err := s.PutApplication(ctx, &model.Application{Name: "shop"}, false); err != nil {
+		t.Fatal(err)
+	}
+	base := revision(t, s, "prod")
+	const n = 8
+	errs := make(chan error, 2*n+1)
+	for i := range n {
+		go func() {
+			_, _, err := s.PutPlan(ctx, &model.Plan{Name: fmt.Sprintf("plan%d", i)}, true)
+			errs <- err
+		}()
+		go func() {
+			errs <- s.CreateAPIKey(ctx, "shop", &model.APIKey{Prefix: "pk_", Hash: model.HashAPIKey(fmt.Sprint("k", i))})
+		}()
+	}
+	go func() {
+		_, _, err := s.Deploy(ctx, "dev", p.ID, "tester")
+		errs <- err
+	}()
+	for range 2*n + 1 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := revision(t, s, "prod"); got != base+2*n {
+		t.Fatalf("prod revision %d after %d global writes from %d, want %d", got, 2*n, base, base+2*n)
+	}
+	if got := revision(t, s, "dev"); got != base+2*n+1 {
+		t.Fatalf("dev revision %d, want %d (global writes and one deploy)", got, base+2*n+1)
+	}
 }

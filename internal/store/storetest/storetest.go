@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Plans", testPlans}, {"Applications", testApplications}, {"ApplicationsPagination", testApplicationsPagination},
 		{"Consumers", testConsumers}, {"ConsumersPagination", testConsumersPagination},
 		{"ApplyWithConsumers", testApplyWithConsumers}, {"Audit", testAudit}, {"ConsumersConcurrent", testConsumersConcurrent},
+		{"ConcurrentGlobalWrites", testConcurrentGlobalWrites},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
