@@ -42,6 +42,8 @@ type Endpoint struct {
 	ResponseProfile Schema             `json:"responseProfile,omitempty"`
 	Query           []QueryParam       `json:"query,omitempty"`
 	Responses       []EndpointResponse `json:"responses,omitempty"` // additional documented responses
+	// Async, when set, answers 202 at once and delivers the result by webhook.
+	Async *EndpointAsync `json:"async,omitempty"`
 }
 
 // QueryParam is a typed query parameter of an endpoint.
@@ -139,6 +141,7 @@ func (s *APISpec) Validate() error {
 				names[ep.Name] = i
 			}
 		}
+		ep.Async.validate(&e, p+".async")
 		if ep.Input != "" && !slices.Contains(BodyTypes, ep.Input) {
 			e.add(p+".input", "%q is not a body type (none, json, multijson, xml, text, binary)", ep.Input)
 		}

@@ -24,6 +24,8 @@ type EnvironmentSpec struct {
 	// PublicURL is the address callers use to reach the runtimes; generated
 	// contracts use it when set, and the request's address otherwise.
 	PublicURL string `json:"publicURL,omitempty"`
+	// Executions tune X-Max-Wait, async endpoints and webhooks.
+	Executions *ExecutionSettings `json:"executions,omitempty"`
 }
 
 // Validate checks the environment.
@@ -40,5 +42,6 @@ func (env *Environment) Validate() error {
 			e.add("spec.publicURL", "%q is not an absolute http(s) URL", u)
 		}
 	}
+	env.Spec.Executions.validate(&e, "spec.executions")
 	return e.err()
 }

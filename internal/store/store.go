@@ -69,6 +69,7 @@ type Store interface {
 	Users
 	Tokens
 	Executions
+	Async
 }
 
 // Components are saved as immutable, numbered revisions.

@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExecutionsStatusUpgrade", testExecutionsStatusUpgrade}, {"ExecutionsInvalid", testExecutionsInvalid},
 		{"ExecutionsFilters", testExecutionsFilters}, {"ExecutionsPagination", testExecutionsPagination},
 		{"ExecutionsRetention", testExecutionsRetention}, {"ExecutionsLargeBatch", testExecutionsLargeBatch},
+		{"ExecutionResults", testExecutionResults}, {"Deliveries", testDeliveries}, {"CancelRequests", testCancelRequests},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
