@@ -36,6 +36,7 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newRollbackCommand(e),
 		newDeploymentsCommand(e),
 		newExecutionsCommand(e),
+		newDeliveriesCommand(e),
 		newEnvCommand(e),
 		newTokenCommand(e),
 		newUsersCommand(e),

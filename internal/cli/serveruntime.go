@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/internal/client"
+	"github.com/portico-dev/portico/internal/execution"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
@@ -37,6 +38,7 @@ type embeddedRuntime struct {
 	rt    *runtime.Runtime
 	comp  *compile.Compiler
 	rec   *runtime.Recorder
+	disp  *execution.Dispatcher
 	log   *slog.Logger
 	token *selfToken
 	done  chan error // Run's result
@@ -60,8 +62,17 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: runtimeInstanceID()})
+	disp, err := execution.NewDispatcher(execution.DispatcherConfig{
+		Reporter: storeSink{st}, Cancels: st, DataDir: cfg.data, PlatformURL: "http://" + loopback(cpAddr), Logger: logger,
+	})
 	if err != nil {
+		closeRecorder(rec, logger)
+		tok.revoke()
+		return nil, err
+	}
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: runtimeInstanceID(), Dispatcher: disp})
+	if err != nil {
+		closeDispatcher(disp, logger)
 		closeRecorder(rec, logger)
 		tok.revoke()
 		return nil, err
@@ -76,13 +87,15 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		ShutdownTimeout: shutdownTimeout,
 	})
 	if err != nil {
+		closeDispatcher(disp, logger)
 		closeRecorder(rec, logger)
 		tok.revoke()
 		comp.Close()
 		return nil, err
 	}
-	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, done: make(chan error, 1)}
+	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, disp: disp, log: logger, token: tok, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
+	go disp.Run(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
 }
@@ -91,6 +104,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 // its last requests and revokes its token.
 func (er *embeddedRuntime) wait() error {
 	err := <-er.done
+	closeDispatcher(er.disp, er.log)
 	closeRecorder(er.rec, er.log)
 	er.comp.Close()
 	er.token.revoke()
@@ -112,8 +126,10 @@ func (s storeSink) SendExecutions(ctx context.Context, recs []*model.Execution) 
 			return fmt.Errorf("execution %s: %w", r.ID, err)
 		}
 	}
-	_, err := s.st.InsertExecutions(ctx, recs)
-	return err
+	if _, err := s.st.InsertExecutions(ctx, recs); err != nil {
+		return err
+	}
+	return execution.SaveOutcomes(ctx, s.st, recs, time.Now())
 }
 
 // loopback turns a listening address into one to dial: an unspecified host

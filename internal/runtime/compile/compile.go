@@ -17,6 +17,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
+	"github.com/portico-dev/portico/internal/execution"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/process"
 	"github.com/portico-dev/portico/internal/runtime"
@@ -38,6 +39,9 @@ type Options struct {
 	// RecordLimitBytes caps the documents copied into a record, each way
 	// (endpoint.DefaultRecordLimit when zero).
 	RecordLimitBytes int
+	// Dispatcher runs the executions that outlive their request
+	// (X-Max-Wait, async endpoints); nil serves everything synchronously.
+	Dispatcher *execution.Dispatcher
 }
 
 // Compiler implements runtime.Compiler for every API style. It owns the connection pools, which outlive a single
@@ -83,6 +87,9 @@ func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease
 		MaxBodyBytes: c.opts.MaxBodyBytes, TokenKey: c.opts.TokenKey, Logger: c.log,
 		Recorder: c.opts.Recorder, Environment: snap.Environment, RuntimeID: c.opts.RuntimeID,
 		RecordLimitBytes: c.opts.RecordLimitBytes,
+	}
+	if c.opts.Dispatcher != nil {
+		eopts.Async = c.opts.Dispatcher.Bind(snap.Spec.Executions)
 	}
 	styles := c.styles(snap)
 	for i := range snap.Deployments {
