@@ -89,6 +89,8 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"DELETE /environments/{env}", "GET /environments/{env}/snapshot",
 		"GET /deployments", "POST /deployments", "POST /deployments/rollback", "POST /deployments/undeploy",
 		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
+		"GET /executions/{id}/result", "POST /executions/{id}/cancel", "POST /executions/cancellations",
+		"GET /deliveries", "GET /deliveries/{id}", "POST /deliveries/{id}/resend",
 		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
 		"GET /health", "GET /version", "GET /openapi.json",

@@ -236,13 +236,7 @@ func startAsync(t *testing.T, data string, upstreamURL, webhookURL string, extra
 	s.admin.ok("apply", "-f", file)
 	s.admin.ok("package", "jobs", "--version", "1.0.0")
 	s.admin.ok("deploy", "jobs@1.0.0", "--env", "dev")
-	deadline := time.Now().Add(30 * time.Second)
-	for !routed(s.gw) {
-		if time.Now().After(deadline) {
-			t.Fatal("the jobs API was not served within 30s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitRouted(t, s.gw)
 	return s
 }
 
@@ -571,5 +565,71 @@ func TestKillMidDeliveryThenRestartDelivers(t *testing.T) {
 	}
 	if seen["msg_"+first] != "COMPLETE" || seen["msg_"+second] != "ABORTED" {
 		t.Errorf("webhooks after the restart: %v", seen)
+	}
+}
+
+// TestStandaloneRuntimeCancelAndRestart: a runtime apart from the control
+// plane picks up cancel requests through the platform API, and, killed
+// while an async execution runs, reports it ABORTED when it restarts on its
+// data directory; the webhook says so.
+func TestStandaloneRuntimeCancelAndRestart(t *testing.T) {
+	t.Parallel()
+	up := newUpstream(t)
+	rc := newReceiver(t, 0)
+	s := startAsync(t, t.TempDir(), up.srv.URL, rc.srv.URL)
+	token := tokenFrom(t, s.admin.ok("token", "create", "--name", "rt", "--role", "runtime"))
+	rtData := t.TempDir()
+	rtEnv := baseEnv(t, "PORTICO_TOKEN="+token, "PORTICO_CONTROL_PLANE="+s.srv.URL, "PORTICO_ENV=dev")
+	rt := startRuntimeProcess(t, rtEnv, "--data", rtData)
+	waitRouted(t, rt.URL)
+
+	resp, body := call(t, "POST", rt.URL+"/ws/rest/jobs/v1/run", map[string]string{"X-Max-Wait": "100"})
+	if resp.StatusCode != http.StatusAccepted || resp.Header.Get("Location") != s.srv.URL+"/api/v1/executions/"+resp.Header.Get("X-Execution-Id") {
+		t.Fatalf("with X-Max-Wait: %d %v %s", resp.StatusCode, resp.Header, body)
+	}
+	id := resp.Header.Get("X-Execution-Id")
+	s.waitStatus(t, id, 10*time.Second, "INPROCESS")
+	s.admin.ok("executions", "cancel", id)
+	select {
+	case <-up.cancelled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the standalone runtime did not cancel the process")
+	}
+	if x := s.waitStatus(t, id, 10*time.Second, "ABORTED", "COMPLETE", "ERROR"); x["status"] != "ABORTED" {
+		t.Errorf("after cancel: %v", x)
+	}
+
+	resp, body = call(t, "POST", rt.URL+"/ws/rest/jobs/v1/submit", nil)
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("async endpoint: %d %s", resp.StatusCode, body)
+	}
+	running := resp.Header.Get("X-Execution-Id")
+	s.waitStatus(t, running, 10*time.Second, "INPROCESS")
+	if err := rt.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-rt.exited
+	startRuntimeProcess(t, rtEnv, "--data", rtData)
+	x := s.waitStatus(t, running, 20*time.Second, "ABORTED", "COMPLETE", "ERROR")
+	if x["status"] != "ABORTED" || !strings.Contains(fmt.Sprint(x["error"]), "runtime stopped") {
+		t.Errorf("the execution running at the kill: %v", x)
+	}
+	h := rc.wait(t, 30*time.Second)
+	if err := verifyStandardWebhook(webhookSecret, h.header, h.body, time.Now()); err != nil {
+		t.Errorf("signature: %v", err)
+	}
+	if h.header.Get("webhook-id") != "msg_"+running || !strings.Contains(string(h.body), `"execution.aborted"`) {
+		t.Errorf("webhook after the restart: %v %s", h.header, h.body)
+	}
+}
+
+func waitRouted(t *testing.T, gw string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !routed(gw) {
+		if time.Now().After(deadline) {
+			t.Fatal("the jobs API was not served within 30s")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
