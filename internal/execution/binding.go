@@ -2,6 +2,7 @@ package execution
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/portico-dev/portico/internal/model"
@@ -16,6 +17,12 @@ type Binding struct {
 	retention time.Duration
 	policy    CallbackPolicy
 	link      string
+	// running counts this snapshot's detached executions, which may use
+	// its connection pools after their request has returned; onIdle runs
+	// when it drops to zero.
+	mu      sync.Mutex
+	running int
+	onIdle  []func()
 }
 
 // MaxWait is the cap of X-Max-Wait.
@@ -38,7 +45,39 @@ func (b *Binding) StatusLink(id string) string { return b.link + id }
 // values but ends only when the execution is cancelled or the runtime shuts
 // down; call release when it has ended.
 func (b *Binding) Detach(parent context.Context, id string) (ctx context.Context, release func()) {
-	return b.d.detach(parent, id)
+	b.mu.Lock()
+	b.running++
+	b.mu.Unlock()
+	ctx, done := b.d.detach(parent, id)
+	return ctx, func() {
+		done()
+		b.mu.Lock()
+		b.running--
+		var idle []func()
+		if b.running == 0 {
+			idle, b.onIdle = b.onIdle, nil
+		}
+		b.mu.Unlock()
+		for _, f := range idle {
+			f()
+		}
+	}
+}
+
+// AfterDetached calls release once the detached executions of this
+// snapshot have ended: at once when none runs, else when the last one
+// ends. The compiler releases a replaced snapshot's connection pools
+// through it, so that a deploy does not close a pool under a running async
+// execution.
+func (b *Binding) AfterDetached(release func()) {
+	b.mu.Lock()
+	if b.running > 0 {
+		b.onIdle = append(b.onIdle, release)
+		b.mu.Unlock()
+		return
+	}
+	b.mu.Unlock()
+	release()
 }
 
 // Accept journals and reports the record of an execution that goes on

@@ -132,3 +132,35 @@ func TestDispatcherCancelAndShutdown(t *testing.T) {
 }
 
 type sinkKey struct{}
+
+// TestAfterDetachedWaitsForTheSnapshotsExecutions: a replaced snapshot's
+// resources are released only once its detached executions have ended.
+func TestAfterDetachedWaitsForTheSnapshotsExecutions(t *testing.T) {
+	t.Parallel()
+	d, err := NewDispatcher(DispatcherConfig{Reporter: newSink()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close(context.Background())
+	idle := d.Bind(nil)
+	released := false
+	idle.AfterDetached(func() { released = true })
+	if !released {
+		t.Error("a snapshot without detached executions was not released at once")
+	}
+	busy := d.Bind(nil)
+	_, release := busy.Detach(context.Background(), "x")
+	done := make(chan struct{})
+	busy.AfterDetached(func() { close(done) })
+	select {
+	case <-done:
+		t.Fatal("released while a detached execution runs")
+	case <-time.After(50 * time.Millisecond):
+	}
+	release()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("not released after the detached execution ended")
+	}
+}

@@ -74,22 +74,31 @@ func (c *Compiler) Close() { c.pools.closeAll() }
 // Compile implements runtime.Compiler.
 func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime.Compiled) (*runtime.Compiled, error) {
 	lease := c.pools.lease()
-	h, err := c.build(ctx, snap, lease)
+	var async *execution.Binding
+	if c.opts.Dispatcher != nil {
+		async = c.opts.Dispatcher.Bind(snap.Spec.Executions)
+	}
+	h, err := c.build(ctx, snap, lease, async)
 	if err != nil {
 		lease.release()
 		return nil, fmt.Errorf("snapshot %s@%d: %w", snap.Environment, snap.Revision, err)
 	}
-	return runtime.NewCompiled(snap.Revision, h, lease.release), nil
+	release := lease.release
+	if async != nil {
+		// Detached executions outlive the requests that hold the snapshot.
+		release = func() { async.AfterDetached(lease.release) }
+	}
+	return runtime.NewCompiled(snap.Revision, h, release), nil
 }
 
-func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease) (http.Handler, error) {
+func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease, async *execution.Binding) (http.Handler, error) {
 	eopts := endpoint.Options{
 		MaxBodyBytes: c.opts.MaxBodyBytes, TokenKey: c.opts.TokenKey, Logger: c.log,
 		Recorder: c.opts.Recorder, Environment: snap.Environment, RuntimeID: c.opts.RuntimeID,
 		RecordLimitBytes: c.opts.RecordLimitBytes,
 	}
-	if c.opts.Dispatcher != nil {
-		eopts.Async = c.opts.Dispatcher.Bind(snap.Spec.Executions)
+	if async != nil {
+		eopts.Async = async
 	}
 	styles := c.styles(snap)
 	for i := range snap.Deployments {
