@@ -57,7 +57,7 @@ type Exchange struct {
 	log       *slog.Logger
 	propsSize int
 	rec       recording
-	async     Async               // nil: no detached executions
+	async     Async                // nil: no detached executions
 	asyncEP   *model.EndpointAsync // non-nil: an async endpoint
 }
 

@@ -25,7 +25,7 @@ func TestCallbackPolicy(t *testing.T) {
 		{strict, "https://partner.example/x", false}, // *.domain is subdomains only
 		{strict, "https://evilpartner.example/x", false},
 		{strict, "https://other.example.com/a", false},
-		{strict, "http://10.1.2.3/a", false},    // allowed by name, but private
+		{strict, "http://10.1.2.3/a", false},     // allowed by name, but private
 		{strict, "http://localhost:99/a", false}, // loopback name
 		{strict, "ftp://hooks.example.com/a", false},
 		{strict, "https://u:p@hooks.example.com/a", false},

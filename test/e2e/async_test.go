@@ -20,9 +20,6 @@ import (
 	"time"
 )
 
-// webhookKey is the environment's webhook secret in these tests, decoded.
-var webhookKey = []byte("0123456789abcdef0123456789abcdef")
-
 // upstream is the HTTP host the slow process calls: each call blocks until
 // the test releases it, or until the caller goes away, which it records.
 type upstream struct {
