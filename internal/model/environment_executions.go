@@ -127,7 +127,7 @@ func (s *ExecutionSettings) validate(e *errs, path string) {
 			e.add(path+"."+name, "%q is not a positive Go duration such as 24h", v)
 		}
 	}
-	if sec := s.WebhookSecret.Reveal(); sec != "" {
+	if sec := s.WebhookSecret.Reveal(); sec != "" && s.WebhookSecret != RedactedSecret {
 		k, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(sec, WebhookSecretPrefix))
 		if !strings.HasPrefix(sec, WebhookSecretPrefix) || err != nil || len(k) < 24 || len(k) > 64 {
 			e.add(path+".webhookSecret", "must be %q followed by the base64 of 24 to 64 bytes", WebhookSecretPrefix)
@@ -158,4 +158,18 @@ func validHostPattern(p string) bool {
 		return strings.HasPrefix(p, "[") && strings.HasSuffix(p, "]")
 	}
 	return true
+}
+
+// RedactEnvironmentSpec returns spec with its webhook secret replaced by
+// RedactedSecret, for answers that anyone who reads environments sees;
+// applied back, RedactedSecret keeps the stored secret. spec is left alone.
+func RedactEnvironmentSpec(spec EnvironmentSpec) EnvironmentSpec {
+	if spec.Executions == nil || spec.Executions.WebhookSecret == "" {
+		return spec
+	}
+	x := *spec.Executions
+	x.WebhookSecret = RedactedSecret
+	x.CallbackHosts = append([]string(nil), x.CallbackHosts...)
+	spec.Executions = &x
+	return spec
 }
