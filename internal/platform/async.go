@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/portico-dev/portico/internal/execution"
 	"github.com/portico-dev/portico/internal/model"
@@ -138,6 +139,17 @@ func (s *Server) resendDelivery(c *call) (*reply, error) {
 		return nil, err
 	}
 	return &reply{status: http.StatusAccepted, body: d}, nil
+}
+
+// sweepAsync deletes the kept results whose retention has passed, and the
+// finished deliveries and cancel requests older than keep.
+func (s *Server) sweepAsync(ctx context.Context, keep time.Duration) {
+	if n, err := s.store.DeleteAsyncBefore(ctx, s.now().Add(-keep)); err != nil {
+		s.log.Warn("deleting old webhook deliveries", "err", err)
+	} else if n > 0 {
+		s.log.Debug("deleted old webhook deliveries", "count", n)
+	}
+	s.sweepResults(ctx)
 }
 
 // sweepResults deletes the kept results whose retention has passed.

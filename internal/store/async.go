@@ -52,4 +52,9 @@ type Async interface {
 	RequestCancel(ctx context.Context, executionID string, at time.Time) error
 	// CancelRequested returns those of ids whose cancel was requested.
 	CancelRequested(ctx context.Context, ids []string) ([]string, error)
+
+	// DeleteAsyncBefore deletes the finished deliveries (with their
+	// attempts) created before t and the cancel requests made before t
+	// (retention); pending deliveries stay.
+	DeleteAsyncBefore(ctx context.Context, t time.Time) (int, error)
 }

@@ -323,3 +323,23 @@ func (s *Store) CancelRequested(ctx context.Context, ids []string) ([]string, er
 	}
 	return out, nil
 }
+
+// DeleteAsyncBefore implements store.Async.
+func (s *Store) DeleteAsyncBefore(ctx context.Context, t time.Time) (int, error) {
+	n := 0
+	err := s.write(ctx, func(tx db) error {
+		old := `SELECT id FROM deliveries WHERE created_at < ? AND status <> ?`
+		if _, err := tx.exec(ctx, `DELETE FROM delivery_attempts WHERE delivery_id IN (`+old+`)`, micros(t), model.DeliveryPending); err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `DELETE FROM deliveries WHERE created_at < ? AND status <> ?`, micros(t), model.DeliveryPending)
+		if err != nil {
+			return err
+		}
+		k, _ := res.RowsAffected()
+		n = int(k)
+		_, err = tx.exec(ctx, `DELETE FROM cancel_requests WHERE requested_at < ?`, micros(t))
+		return err
+	})
+	return n, s.fail(err)
+}

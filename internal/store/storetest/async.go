@@ -176,4 +176,42 @@ func testCancelRequests(t *testing.T, s store.Store) {
 	if got, err := s.CancelRequested(ctx, nil); err != nil || len(got) != 0 {
 		t.Errorf("CancelRequested(nil) = %v, %v", got, err)
 	}
+	if _, err := s.DeleteAsyncBefore(ctx, execBase.Add(time.Second)); err != nil {
+		t.Fatalf("DeleteAsyncBefore: %v", err)
+	}
+	if got, _ := s.CancelRequested(ctx, []string{"x-1"}); len(got) != 0 {
+		t.Errorf("a cancel request outlived its retention")
+	}
+}
+
+// testAsyncRetention: the sweep deletes old finished deliveries with their
+// attempts, and keeps pending ones whatever their age.
+func testAsyncRetention(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for _, id := range []string{"msg_done", "msg_pending", "msg_new"} {
+		at := execBase
+		if id == "msg_new" {
+			at = execBase.Add(48 * time.Hour)
+		}
+		if _, err := s.EnqueueDelivery(ctx, &model.Delivery{ID: id, ExecutionID: id, Environment: "dev", URL: "https://h/", Payload: []byte(`{}`), CreatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []string{"msg_done", "msg_new"} {
+		if err := s.RecordDeliveryAttempt(ctx, id, model.DeliveryAttempt{At: execBase, HTTPStatus: 200}, model.DeliveryDelivered, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.DeleteAsyncBefore(ctx, execBase.Add(24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("DeleteAsyncBefore = %d, %v; want 1", n, err)
+	}
+	if _, err := s.GetDelivery(ctx, "msg_done"); !errors.Is(err, model.ErrNotFound) {
+		t.Errorf("old delivered delivery: %v, want ErrNotFound", err)
+	}
+	for _, id := range []string{"msg_pending", "msg_new"} {
+		if _, err := s.GetDelivery(ctx, id); err != nil {
+			t.Errorf("%s: %v", id, err)
+		}
+	}
 }
