@@ -16,6 +16,9 @@ import (
 // ErrCallbackRefused says a callback URL is not allowed in the environment.
 var ErrCallbackRefused = errors.New("callback refused")
 
+// maxCallbackURL is the longest callback URL the outbox keeps.
+const maxCallbackURL = 2048
+
 // CallbackPolicy decides where webhooks may go: hosts matching one of the
 // environment's patterns, and among their addresses only public ones unless
 // private ones are allowed. It is checked twice: on the URL when the request
@@ -43,6 +46,9 @@ func NewCallbackPolicy(s *model.ExecutionSettings) CallbackPolicy {
 // names a host no pattern allows, or names a private address literally
 // while those are not allowed.
 func (p CallbackPolicy) Check(raw string) error {
+	if len(raw) > maxCallbackURL {
+		return fmt.Errorf("%w: the URL is longer than %d bytes", ErrCallbackRefused, maxCallbackURL)
+	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("%w: %q is not an absolute http(s) URL", ErrCallbackRefused, raw)

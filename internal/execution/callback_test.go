@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/portico-dev/portico/internal/model"
@@ -30,6 +31,7 @@ func TestCallbackPolicy(t *testing.T) {
 		{strict, "ftp://hooks.example.com/a", false},
 		{strict, "https://u:p@hooks.example.com/a", false},
 		{strict, "/relative", false},
+		{strict, "https://hooks.example.com/" + strings.Repeat("a", 2048), false},
 		{open, "http://127.0.0.1:8080/a", true},
 		{open, "http://[::1]:8080/a", true},
 		{open, "http://0.0.0.0/a", false},

@@ -259,6 +259,12 @@ func (d *Dispatcher) report(rec *model.Execution) {
 				d.journal.remove(rec.ID)
 				return
 			}
+			if errors.Is(err, model.ErrInvalid) {
+				// Sending it again would be refused again.
+				d.log.Error("the control plane refused an execution record", "execution", rec.ID, "err", err)
+				d.journal.remove(rec.ID)
+				return
+			}
 			d.log.Warn("reporting a finished execution; retrying", "execution", rec.ID, "in", wait, "err", err)
 			select {
 			case <-d.reportCtx.Done():
