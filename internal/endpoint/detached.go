@@ -113,7 +113,8 @@ func (x *Exchange) serveDetachable(w http.ResponseWriter, r *http.Request) {
 		st.mu.Lock()
 		if !st.finished {
 			st.detached = true
-			if err := x.async.Accept(r.Context(), rec); err != nil {
+			// The client may be gone already: the report must not end with it.
+			if err := x.async.Accept(context.WithoutCancel(r.Context()), rec); err != nil {
 				x.log.Warn("an execution that goes on could not be journaled", "operation", x.name, "execution", id, "err", err)
 			}
 		}
