@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
 )
 
 // upstream is the HTTP host the slow process calls: each call blocks until
@@ -628,5 +631,90 @@ func waitRouted(t *testing.T, gw string) {
 			t.Fatal("the jobs API was not served within 30s")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCancelInterruptsADatabaseStatement: cancelling an execution whose
+// process is inside a long SQL statement interrupts the statement, and its
+// write rolls back.
+func TestCancelInterruptsADatabaseStatement(t *testing.T) {
+	t.Parallel()
+	up := newUpstream(t)
+	rc := newReceiver(t, 0)
+	s := startAsync(t, t.TempDir(), up.srv.URL, rc.srv.URL)
+	dbPath := filepath.Join(t.TempDir(), "counters.db")
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE counters (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counters VALUES (1, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	manifest := `kind: Connection
+name: counters
+spec:
+  type: database
+  database:
+    driver: sqlite
+    dsn: "file:` + dbPath + `"
+---
+kind: Process
+name: slowUpdate
+spec:
+  steps:
+    - exec:
+        connection: counters
+        sql: >
+          UPDATE counters SET n = n + 1 WHERE id = 1 AND (WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL
+          SELECT x + 1 FROM c WHERE x < 2000000000) SELECT count(*) FROM c) > 0
+    - return: {}
+---
+kind: API
+name: counters
+spec:
+  basePath: counters
+  version: v1
+  endpoints:
+    - name: bump
+      method: POST
+      path: /bump
+      process: slowUpdate
+      input: none
+`
+	file := filepath.Join(t.TempDir(), "counters.yaml")
+	if err := os.WriteFile(file, []byte(manifest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.admin.ok("apply", "-f", file)
+	s.admin.ok("package", "counters", "--version", "1.0.0")
+	s.admin.ok("deploy", "counters@1.0.0", "--env", "dev")
+	var resp *http.Response
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, _ = call(t, "POST", s.gw+"/ws/rest/counters/v1/bump", map[string]string{"X-Max-Wait": "200"})
+		if resp.StatusCode != http.StatusNotFound || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("with X-Max-Wait: %d", resp.StatusCode)
+	}
+	id := resp.Header.Get("X-Execution-Id")
+	s.waitStatus(t, id, 10*time.Second, "INPROCESS")
+	start := time.Now()
+	s.admin.ok("executions", "cancel", id)
+	x := s.waitStatus(t, id, 30*time.Second, "ABORTED", "COMPLETE", "ERROR")
+	if x["status"] != "ABORTED" {
+		t.Errorf("after cancel: %v", x)
+	}
+	t.Logf("the statement stopped %s after the cancel", time.Since(start))
+	var n int
+	if err := db.QueryRow(`SELECT n FROM counters WHERE id = 1`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("the interrupted UPDATE left n = %d, want 0", n)
 	}
 }
