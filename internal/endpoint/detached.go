@@ -153,16 +153,21 @@ func (x *Exchange) detachParams(r *http.Request) (time.Duration, string, error) 
 	if x.asyncEP == nil {
 		return wait, "", nil
 	}
-	callback := r.Header.Get(CallbackHeader)
-	if callback == "" {
-		callback = x.asyncEP.Webhook
-	}
-	if callback != "" {
+	if callback := r.Header.Get(CallbackHeader); callback != "" {
 		if err := x.async.CheckCallback(callback); err != nil {
 			return 0, "", problem.New(http.StatusBadRequest, "the callback URL is not allowed: "+err.Error())
 		}
+		return 0, callback, nil
 	}
-	return 0, callback, nil
+	if callback := x.asyncEP.Webhook; callback != "" {
+		if err := x.async.CheckCallback(callback); err != nil {
+			// The caller cannot fix the endpoint's own webhook.
+			x.log.Error("the endpoint's webhook is not allowed in this environment", "operation", x.name, "err", err)
+			return 0, "", problem.New(http.StatusInternalServerError, "the endpoint's webhook is not allowed by the environment's callbackHosts")
+		}
+		return 0, callback, nil
+	}
+	return 0, "", nil
 }
 
 // runDetached runs the process on its detached context and hands the
