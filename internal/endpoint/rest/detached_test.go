@@ -146,3 +146,42 @@ func TestAsyncEndpointAndCancel(t *testing.T) {
 		t.Errorf("after cancel: %+v", x)
 	}
 }
+
+// TestAsyncWebhookRefusedByTheEnvironment: an endpoint whose own webhook the
+// environment does not allow answers 500 (the caller cannot fix it) and runs
+// nothing; a caller's allowed X-Callback-Url still works.
+func TestAsyncWebhookRefusedByTheEnvironment(t *testing.T) {
+	t.Parallel()
+	rep := &reports{recs: map[string]*model.Execution{}, got: make(chan *model.Execution, 64)}
+	d, err := execution.NewDispatcher(execution.DispatcherConfig{Reporter: rep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close(context.Background()) })
+	ran := make(chan struct{}, 4)
+	job := runFunc(func(context.Context, process.Input) (*process.Result, error) {
+		ran <- struct{}{}
+		return &process.Result{}, nil
+	})
+	api, err := rest.Compile(&model.APISpec{BasePath: "jobs", Version: "v1", Endpoints: []model.Endpoint{
+		{Method: "POST", Path: "/submit", Process: "job", Input: "none", Async: &model.EndpointAsync{Webhook: "https://hooks.example.com/jobs"}},
+	}}, map[string]rest.RunnerWithSpec{"job": proc(job, nil)}, rest.Options{
+		Environment: "dev", Async: d.Bind(&model.ExecutionSettings{CallbackHosts: []string{"other.example.com"}}),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(rest.NewRouter([]*rest.API{api}))
+	defer srv.Close()
+	if a := do(t, "POST", srv.URL+"/ws/rest/jobs/v1/submit", nil, "", false); a.status != 500 {
+		t.Errorf("refused endpoint webhook: %d %s", a.status, a.body)
+	}
+	select {
+	case <-ran:
+		t.Error("the process ran although its webhook is refused")
+	default:
+	}
+	if a := do(t, "POST", srv.URL+"/ws/rest/jobs/v1/submit", map[string]string{"X-Callback-Url": "https://other.example.com/cb"}, "", false); a.status != 202 {
+		t.Errorf("allowed X-Callback-Url: %d %s", a.status, a.body)
+	}
+}
