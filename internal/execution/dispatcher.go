@@ -2,6 +2,7 @@ package execution
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"path/filepath"
@@ -240,6 +241,7 @@ func (d *Dispatcher) accept(ctx context.Context, rec *model.Execution) error {
 // finish journals the final record of a detached execution and reports it
 // in the background, retrying until the control plane takes it.
 func (d *Dispatcher) finish(rec *model.Execution) {
+	fit(rec)
 	if err := d.journal.put(rec); err != nil {
 		d.log.Warn("journaling a finished execution", "execution", rec.ID, "err", err)
 	}
@@ -274,6 +276,25 @@ func (d *Dispatcher) report(rec *model.Execution) {
 			wait = min(2*wait, d.cfg.RetryMax)
 		}
 	}()
+}
+
+// maxRecordBytes keeps a final record, sent alone, under the platform
+// API's default body limit (4 MiB) with room to spare.
+const maxRecordBytes = 3 << 20
+
+// fit shrinks a final record that would be too big to send: first its
+// documents go (Truncated says so), then its result's body (Dropped).
+func fit(rec *model.Execution) {
+	if b, err := json.Marshal(rec); err != nil || len(b) <= maxRecordBytes {
+		return
+	}
+	rec.Input, rec.Output, rec.Truncated = nil, nil, true
+	if b, err := json.Marshal(rec); err != nil || len(b) <= maxRecordBytes {
+		return
+	}
+	if rec.Async != nil && rec.Async.Result != nil {
+		rec.Async.Result.Body, rec.Async.Result.Dropped = nil, true
+	}
 }
 
 // Bind returns what the endpoints of one snapshot use, under the

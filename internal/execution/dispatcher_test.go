@@ -2,9 +2,11 @@ package execution
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,5 +164,27 @@ func TestAfterDetachedWaitsForTheSnapshotsExecutions(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("not released after the detached execution ended")
+	}
+}
+
+// TestFitShrinksRecordsTooBigToSend: documents go first, then the result's
+// body; a record that fits is left alone.
+func TestFitShrinksRecordsTooBigToSend(t *testing.T) {
+	t.Parallel()
+	docs := json.RawMessage(`["` + strings.Repeat("d", 1<<20) + `"]`)
+	small := &model.Execution{ID: "x", Input: docs, Async: &model.ExecutionAsync{Result: &model.ExecutionResult{Status: 200, Body: []byte("ok")}}}
+	fit(small)
+	if small.Input == nil || small.Truncated {
+		t.Error("a record that fits was shrunk")
+	}
+	docsTooBig := &model.Execution{ID: "x", Input: docs, Output: docs, Async: &model.ExecutionAsync{Result: &model.ExecutionResult{Status: 200, Body: make([]byte, 1<<20)}}}
+	fit(docsTooBig)
+	if docsTooBig.Input != nil || docsTooBig.Output != nil || !docsTooBig.Truncated || docsTooBig.Async.Result.Dropped {
+		t.Errorf("documents should go first: %d %d %v %v", len(docsTooBig.Input), len(docsTooBig.Output), docsTooBig.Truncated, docsTooBig.Async.Result.Dropped)
+	}
+	bodyTooBig := &model.Execution{ID: "x", Async: &model.ExecutionAsync{Result: &model.ExecutionResult{Status: 200, Body: make([]byte, 3<<20)}}}
+	fit(bodyTooBig)
+	if !bodyTooBig.Async.Result.Dropped || bodyTooBig.Async.Result.Body != nil || bodyTooBig.Async.Result.Status != 200 {
+		t.Errorf("an oversized body should be dropped, its status kept: %+v", bodyTooBig.Async.Result.Dropped)
 	}
 }
