@@ -20,7 +20,7 @@ import (
 func newExecutionsCommand(e *env) *cobra.Command {
 	cmd := groupCommand("executions", "List and show process executions")
 	cmd.Aliases = []string{"execution"}
-	cmd.AddCommand(newExecutionsListCommand(e), newExecutionsGetCommand(e))
+	cmd.AddCommand(newExecutionsListCommand(e), newExecutionsGetCommand(e), newExecutionsResultCommand(e), newExecutionsCancelCommand(e))
 	return cmd
 }
 

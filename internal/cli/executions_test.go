@@ -75,7 +75,11 @@ func TestExecutionsUsage(t *testing.T) {
 		{"executions", "list", "extra"},
 		{"executions", "get"},
 		{"executions", "get", "id", "-o", "table"},
-		{"executions", "result", "id"},
+		{"executions", "result"},
+		{"executions", "cancel", "a", "b"},
+		{"deliveries", "list", "--limit", "-1"},
+		{"deliveries", "get"},
+		{"deliveries", "resend"},
 	} {
 		if code, _, stderr := run(t, "", args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d: %s", args, code, ExitUsage, stderr)

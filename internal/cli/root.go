@@ -37,6 +37,7 @@ Start the control plane with 'portico serve' (or 'portico quickstart'), sign in 
 		newDeploymentsCommand(e),
 		newRuntimesCommand(e),
 		newExecutionsCommand(e),
+		newDeliveriesCommand(e),
 		newEnvCommand(e),
 		newTokenCommand(e),
 		newUsersCommand(e),

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portico-dev/portico/internal/client"
+	"github.com/portico-dev/portico/internal/execution"
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
 )
@@ -90,8 +91,20 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		return err
 	}
 	defer closeShared()
+	disp, err := execution.NewDispatcher(execution.DispatcherConfig{
+		Reporter: runtime.NewControlPlaneSink(cl), Cancels: cl, DataDir: c.data, PlatformURL: cl.BaseURL(), Logger: logger,
+	})
+	if err != nil {
+		return err
+	}
+	// Deferred after the recorder's close, so it runs first: the detached
+	// executions end (ABORTED) and are reported before the recorder stops.
+	defer closeDispatcher(disp, logger)
+	dctx, stopCancels := context.WithCancel(ctx)
+	defer stopCancels()
+	go disp.Run(dctx)
 	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared})
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared, Dispatcher: disp})
 	if err != nil {
 		return err
 	}

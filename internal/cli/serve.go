@@ -104,6 +104,11 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 	if err := ensureEnvironment(ctx, st); err != nil {
 		return err
 	}
+	stopDeliverer, err := startDeliverer(ctx, e, st, logger)
+	if err != nil {
+		return err
+	}
+	defer stopDeliverer()
 	// Nothing may fail between the bootstrap and the banner, or a generated
 	// password would be lost.
 	generated, err := p.Bootstrap(ctx, cfg.adminPassword)
@@ -186,6 +191,7 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 		}
 		fmt.Fprintln(e.stdout, "Portico runtime stopped")
 	}
+	stopDeliverer()
 	storeOpen = false
 	if err := st.Close(); err != nil {
 		logger.Warn("closing the store", "err", err)

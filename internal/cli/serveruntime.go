@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/portico-dev/portico/internal/client"
+	"github.com/portico-dev/portico/internal/execution"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
@@ -37,6 +38,7 @@ type embeddedRuntime struct {
 	rt    *runtime.Runtime
 	comp  *compile.Compiler
 	rec   *runtime.Recorder
+	disp  *execution.Dispatcher
 	log   *slog.Logger
 	token *selfToken
 	// closeShared disconnects from the Redis of the shared limits.
@@ -68,10 +70,19 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
+	disp, err := execution.NewDispatcher(execution.DispatcherConfig{
+		Reporter: storeSink{st}, Cancels: st, DataDir: cfg.data, PlatformURL: "http://" + loopback(cpAddr), Logger: logger,
+	})
+	if err != nil {
+		closeRecorder(rec, logger)
+		tok.revoke()
+		return nil, err
+	}
 	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared})
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared, Dispatcher: disp})
 	if err != nil {
 		closeShared()
+		closeDispatcher(disp, logger)
 		closeRecorder(rec, logger)
 		tok.revoke()
 		return nil, err
@@ -86,15 +97,17 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		ShutdownTimeout: shutdownTimeout,
 	})
 	if err != nil {
+		closeDispatcher(disp, logger)
 		closeRecorder(rec, logger)
 		tok.revoke()
 		comp.Close()
 		closeShared()
 		return nil, err
 	}
-	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, closeShared: closeShared, done: make(chan error, 1)}
+	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, disp: disp, log: logger, token: tok, closeShared: closeShared, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(ctx)
+	go disp.Run(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
 }
@@ -103,6 +116,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 // its last requests and revokes its token.
 func (er *embeddedRuntime) wait() error {
 	err := <-er.done
+	closeDispatcher(er.disp, er.log)
 	closeRecorder(er.rec, er.log)
 	er.comp.Close()
 	er.closeShared()
@@ -125,8 +139,10 @@ func (s storeSink) SendExecutions(ctx context.Context, recs []*model.Execution) 
 			return fmt.Errorf("execution %s: %w", r.ID, err)
 		}
 	}
-	_, err := s.st.InsertExecutions(ctx, recs)
-	return err
+	if _, err := s.st.InsertExecutions(ctx, recs); err != nil {
+		return err
+	}
+	return execution.SaveOutcomes(ctx, s.st, recs, time.Now())
 }
 
 // loopback turns a listening address into one to dial: an unspecified host

@@ -53,6 +53,10 @@ type Options struct {
 	// each (DefaultRecordLimit when zero or negative, at most
 	// MaxRecordLimit).
 	RecordLimitBytes int
+	// Async runs the executions that outlive their request (X-Max-Wait,
+	// async endpoints); nil serves every request synchronously and
+	// ignores X-Max-Wait.
+	Async Async
 }
 
 // Recorder takes the executions of the endpoints. Both methods are called on

@@ -35,6 +35,9 @@ type Config struct {
 	// Trigger and Endpoint label the execution records: "rest" and
 	// "GET /customers/{id}", "simple" and "getCustomer" (Name when empty).
 	Trigger, Endpoint string
+	// Async makes the operation answer 202 at once and deliver its result
+	// by webhook (needs Options.Async).
+	Async *model.EndpointAsync
 }
 
 // Exchange is a compiled operation: everything is prepared once, ServeHTTP
@@ -54,6 +57,8 @@ type Exchange struct {
 	log       *slog.Logger
 	propsSize int
 	rec       recording
+	async     Async                // nil: no detached executions
+	asyncEP   *model.EndpointAsync // non-nil: an async endpoint
 }
 
 type pathParam struct{ name, prop string }
@@ -106,6 +111,11 @@ func NewExchange(cfg Config, opts Options) (*Exchange, error) {
 		maxBody: opts.MaxBodyBytes,
 		pager:   pg,
 		log:     log,
+		async:   opts.Async,
+		asyncEP: cfg.Async,
+	}
+	if x.asyncEP != nil && x.async == nil {
+		return nil, fmt.Errorf("%s: an async endpoint needs a runtime that runs detached executions", cfg.Name)
 	}
 	for _, p := range cfg.PathParams {
 		x.params = append(x.params, pathParam{name: p, prop: "param_" + p})
@@ -117,6 +127,10 @@ func NewExchange(cfg Config, opts Options) (*Exchange, error) {
 
 // ServeHTTP runs the operation for one request.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if x.async != nil && (x.asyncEP != nil || r.Header[MaxWaitHeader] != nil) {
+		x.serveDetachable(w, r)
+		return
+	}
 	var start time.Time
 	if x.rec.to != nil {
 		start = time.Now()

@@ -65,10 +65,9 @@ func newRecording(cfg Config, spec *model.ProcessSpec, opts Options) recording {
 // on the body, say) is recorded too: its client holds the execution id.
 func (x *Exchange) record(w http.ResponseWriter, r *http.Request, id string, start time.Time, in []any, res *process.Result, out outcome) {
 	end := time.Now()
-	d := end.Sub(start)
 	rc := &x.rec
 	if rc.lowLatency {
-		rc.to.CountLowLatency(d, out.failed && !out.aborted)
+		rc.to.CountLowLatency(end.Sub(start), out.failed && !out.aborted)
 		return
 	}
 	// Push the answer to the client before the documents are marshalled,
@@ -76,6 +75,13 @@ func (x *Exchange) record(w http.ResponseWriter, r *http.Request, id string, sta
 	if f, ok := w.(http.Flusher); ok && !out.aborted {
 		f.Flush()
 	}
+	rc.to.Record(x.execution(r, id, start, &end, in, res, out))
+}
+
+// execution builds the record of one execution; a nil end leaves it
+// INPROCESS (a detached execution just accepted).
+func (x *Exchange) execution(r *http.Request, id string, start time.Time, end *time.Time, in []any, res *process.Result, out outcome) *model.Execution {
+	rc := &x.rec
 	e := &model.Execution{
 		ID:          id,
 		Environment: rc.env,
@@ -91,15 +97,19 @@ func (x *Exchange) record(w http.ResponseWriter, r *http.Request, id string, sta
 		Error:       out.message,
 		User:        User(r.Context()),
 		StartedAt:   start,
-		EndedAt:     &end,
-		DurationMS:  float64(d.Microseconds()) / 1000,
+		EndedAt:     end,
 		InputDocs:   len(in),
 	}
 	switch {
+	case end == nil:
+		e.Status = model.ExecInProcess
 	case out.aborted:
 		e.Status = model.ExecAborted
 	case out.failed:
 		e.Status = model.ExecError
+	}
+	if end != nil {
+		e.DurationMS = float64(end.Sub(start).Microseconds()) / 1000
 	}
 	var cutIn, cutOut bool
 	e.Input, cutIn = marshalCut(in, rc.limit)
@@ -108,7 +118,7 @@ func (x *Exchange) record(w http.ResponseWriter, r *http.Request, id string, sta
 		e.Output, cutOut = marshalCut(res.Documents, rc.limit)
 	}
 	e.Truncated = cutIn || cutOut
-	rc.to.Record(e)
+	return e
 }
 
 // marshalCut renders docs as a JSON array of at most limit bytes. It cuts

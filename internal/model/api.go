@@ -44,6 +44,8 @@ type Endpoint struct {
 	Responses       []EndpointResponse `json:"responses,omitempty"` // additional documented responses
 	// Roles, when set, are required of the caller: one of them suffices.
 	Roles []string `json:"roles,omitempty"`
+	// Async, when set, answers 202 at once and delivers the result by webhook.
+	Async *EndpointAsync `json:"async,omitempty"`
 }
 
 // QueryParam is a typed query parameter of an endpoint.
@@ -146,6 +148,7 @@ func (s *APISpec) Validate() error {
 				e.add(fmt.Sprintf("%s.roles[%d]", p, j), "%q is not a role name", r)
 			}
 		}
+		ep.Async.validate(&e, p+".async")
 		if ep.Input != "" && !slices.Contains(BodyTypes, ep.Input) {
 			e.add(p+".input", "%q is not a body type (none, json, multijson, xml, text, binary)", ep.Input)
 		}

@@ -30,6 +30,8 @@ type EnvironmentSpec struct {
 	// Limits bound requests, bodies, concurrency and execution time
 	// (environment_limits.go).
 	Limits *LimitsSpec `json:"limits,omitempty"`
+	// Executions tune X-Max-Wait, async endpoints and webhooks.
+	Executions *ExecutionSettings `json:"executions,omitempty"`
 }
 
 // Validate checks the environment.
@@ -52,5 +54,6 @@ func (env *Environment) Validate() error {
 	if env.Spec.Limits != nil {
 		env.Spec.Limits.validate(&e, "spec.limits")
 	}
+	env.Spec.Executions.validate(&e, "spec.executions")
 	return e.err()
 }

@@ -46,6 +46,8 @@ type Execution struct {
 	Input     json.RawMessage `json:"input,omitempty"`
 	Output    json.RawMessage `json:"output,omitempty"`
 	Truncated bool            `json:"truncated,omitempty"`
+	// Async is set on the records of executions that outlived their request.
+	Async *ExecutionAsync `json:"async,omitempty"`
 }
 
 // Validate checks a record a runtime reports.

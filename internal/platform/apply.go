@@ -60,6 +60,9 @@ func (s *Server) apply(c *call) (*reply, error) {
 	if err := s.keepSecrets(ctx, comps, func(i int) string { return fmt.Sprintf("components[%d]", i) }); err != nil {
 		return nil, err
 	}
+	if err := s.keepEnvSecrets(ctx, envs...); err != nil {
+		return nil, err
+	}
 	if req.DryRun {
 		res, err := s.planApply(ctx, comps, envs)
 		if err != nil {

@@ -13,6 +13,9 @@ func (s *Server) listEnvironments(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i, env := range items {
+		items[i] = redactEnv(env)
+	}
 	return okList(items, next)
 }
 
@@ -21,7 +24,7 @@ func (s *Server) getEnvironment(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ok(env)
+	return ok(redactEnv(env))
 }
 
 // decodeEnvironment reads and validates an environment body; name, when
@@ -48,18 +51,24 @@ func (s *Server) createEnvironment(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.keepEnvSecrets(c.r.Context(), env); err != nil {
+		return nil, err
+	}
 	s.audit(c, "", model.AuditCreate, model.AuditKindEnvironment, env.Name, nil)
 	saved, err := s.store.CreateEnvironment(c.r.Context(), env)
 	if err != nil {
 		return nil, err
 	}
 	s.notifier.notify(saved.Name)
-	return created(saved)
+	return created(redactEnv(saved))
 }
 
 func (s *Server) putEnvironment(c *call) (*reply, error) {
 	env, err := decodeEnvironment(c, c.r.PathValue("env"))
 	if err != nil {
+		return nil, err
+	}
+	if err := s.keepEnvSecrets(c.r.Context(), env); err != nil {
 		return nil, err
 	}
 	s.audit(c, "", model.AuditUpdate, model.AuditKindEnvironment, env.Name, nil)
@@ -70,7 +79,7 @@ func (s *Server) putEnvironment(c *call) (*reply, error) {
 	if changed {
 		s.notifier.notify(saved.Name)
 	}
-	return ok(saved)
+	return ok(redactEnv(saved))
 }
 
 func (s *Server) deleteEnvironment(c *call) (*reply, error) {

@@ -60,6 +60,9 @@ func (s *Server) postExecutions(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.saveOutcomes(c.r.Context(), recs); err != nil {
+		return nil, err
+	}
 	return ok(executionBatchAnswer{Inserted: n})
 }
 

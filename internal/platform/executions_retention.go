@@ -26,6 +26,7 @@ func (s *Server) retentionLoop(keep, every time.Duration) {
 func (s *Server) sweepExecutions(keep time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	s.sweepAsync(ctx, keep)
 	n, err := s.store.DeleteExecutionsBefore(ctx, s.now().Add(-keep))
 	if err != nil {
 		s.log.Warn("deleting old execution records", "err", err)

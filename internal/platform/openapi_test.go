@@ -90,6 +90,8 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"GET /deployments", "POST /deployments", "POST /deployments/rollback", "POST /deployments/undeploy",
 		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
 		"POST /runtimes/heartbeat", "GET /runtimes",
+		"GET /executions/{id}/result", "POST /executions/{id}/cancel", "POST /executions/cancellations",
+		"GET /deliveries", "GET /deliveries/{id}", "POST /deliveries/{id}/resend",
 		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml", "GET /apis/{name}/wsdl", "GET /apis/{name}/metadata",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
 		"GET /consumers", "POST /consumers", "GET /consumers/{name}", "PUT /consumers/{name}", "DELETE /consumers/{name}",

@@ -79,6 +79,8 @@ func (s *Server) snapshotReply(ctx context.Context, env string) (*reply, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Runtimes need no webhook secret: the control plane signs.
+	snap.Spec = model.RedactEnvironmentSpec(snap.Spec)
 	rep := &reply{status: http.StatusOK, body: snap, header: http.Header{}}
 	rep.header.Set(revisionHeader, strconv.FormatInt(snap.Revision, 10))
 	return rep, nil

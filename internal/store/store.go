@@ -73,6 +73,7 @@ type Store interface {
 	Apps
 	Consumers
 	Audit
+	Async
 }
 
 // Components are saved as immutable, numbered revisions.

@@ -64,6 +64,7 @@ func Compile(api *model.APISpec, procs map[string]RunnerWithSpec, opts Options) 
 			Query:          ep.Query,
 			Headers:        ep.Headers,
 			PathParams:     params,
+			Async:          ep.Async,
 		}, opts)
 		if err != nil {
 			return nil, fmt.Errorf("rest: %w", err)

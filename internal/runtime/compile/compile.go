@@ -18,6 +18,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
+	"github.com/portico-dev/portico/internal/execution"
 	"github.com/portico-dev/portico/internal/execution/pool"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/policy"
@@ -49,6 +50,9 @@ type Options struct {
 	// nil counts them in this runtime. Counters outlive snapshots, so a
 	// deploy resets no one's.
 	Shared SharedLimits
+	// Dispatcher runs the executions that outlive their request
+	// (X-Max-Wait, async endpoints); nil serves everything synchronously.
+	Dispatcher *execution.Dispatcher
 }
 
 // SharedLimits is a store of rate limits and quotas that runtimes share.
@@ -122,7 +126,11 @@ func (c *Compiler) Close() {
 // Compile implements runtime.Compiler.
 func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime.Compiled) (*runtime.Compiled, error) {
 	lease := c.pools.lease()
-	h, err := c.build(ctx, snap, lease)
+	var async *execution.Binding
+	if c.opts.Dispatcher != nil {
+		async = c.opts.Dispatcher.Bind(snap.Spec.Executions)
+	}
+	h, err := c.build(ctx, snap, lease, async)
 	router := newRouteTable(snap)
 	if err == nil {
 		h, err = c.admit(snap, router, h)
@@ -138,17 +146,28 @@ func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime
 		lease.release()
 		return nil, fmt.Errorf("snapshot %s@%d: %w", snap.Environment, snap.Revision, err)
 	}
-	return runtime.NewCompiled(snap.Revision, h, func() {
+	release := func() {
 		releaseSecurity()
 		lease.release()
-	}), nil
+	}
+	if async != nil {
+		// Detached executions outlive the requests that hold the snapshot.
+		release = func() {
+			releaseSecurity()
+			async.AfterDetached(lease.release)
+		}
+	}
+	return runtime.NewCompiled(snap.Revision, h, release), nil
 }
 
-func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease) (http.Handler, error) {
+func (c *Compiler) build(ctx context.Context, snap *model.Snapshot, lease *lease, async *execution.Binding) (http.Handler, error) {
 	eopts := endpoint.Options{
 		MaxBodyBytes: c.opts.MaxBodyBytes, TokenKey: c.opts.TokenKey, Logger: c.log,
 		Recorder: c.opts.Recorder, Environment: snap.Environment, RuntimeID: c.opts.RuntimeID,
 		RecordLimitBytes: c.opts.RecordLimitBytes,
+	}
+	if async != nil {
+		eopts.Async = async
 	}
 	styles := c.styles(snap)
 	for i := range snap.Deployments {

@@ -297,6 +297,7 @@ func (g *generator) responses(op *openapi3.Operation, ep *model.Endpoint, paged 
 	for _, se := range standardErrors {
 		op.Responses.Set(statusKey(se.status), responseRef(se.name))
 	}
+	asyncOperation(op, ep)
 	problem := openapi3.NewSchemaRef(schemaRefPrefix+problemSchema, nil)
 	for _, d := range ep.Responses {
 		desc := d.Description

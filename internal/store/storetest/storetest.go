@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Consumers", testConsumers}, {"ConsumersPagination", testConsumersPagination},
 		{"ApplyWithConsumers", testApplyWithConsumers}, {"Audit", testAudit}, {"ConsumersConcurrent", testConsumersConcurrent},
 		{"ConcurrentGlobalWrites", testConcurrentGlobalWrites},
+		{"ExecutionResults", testExecutionResults}, {"Deliveries", testDeliveries}, {"CancelRequests", testCancelRequests},
+		{"AsyncRetention", testAsyncRetention},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
