@@ -108,11 +108,20 @@ func (*Basic) Credentials() []string { return []string{"Authorization"} }
 // APIKeyHeader carries a consumer's generated token.
 const APIKeyHeader = "X-Api-Key"
 
-// APIKey checks the X-API-Key header against the consumers' token hashes.
-type APIKey struct{}
+// APIKey checks the X-API-Key header against the consumers' token hashes
+// and, when Apps is set, the applications' keys.
+type APIKey struct {
+	Apps KeyOwners
+}
+
+// KeyOwners tells which application holds an API key (the plans' index).
+type KeyOwners interface {
+	// Owner returns the application holding key, if any.
+	Owner(key string) (app string, ok bool)
+}
 
 // Authenticate implements Authenticator.
-func (APIKey) Authenticate(r *http.Request, idx *Consumers) (*Principal, *problem.Problem) {
+func (a APIKey) Authenticate(r *http.Request, idx *Consumers) (*Principal, *problem.Problem) {
 	key, p := singleHeader(r, APIKeyHeader)
 	if p != nil {
 		return nil, p
@@ -122,6 +131,11 @@ func (APIKey) Authenticate(r *http.Request, idx *Consumers) (*Principal, *proble
 	}
 	c := idx.ByToken(key)
 	if c == nil {
+		if a.Apps != nil {
+			if app, ok := a.Apps.Owner(key); ok {
+				return &Principal{Name: app, Application: app}, nil
+			}
+		}
 		return nil, unauthorized("", "the API key is not valid")
 	}
 	return c.principal, nil

@@ -63,8 +63,11 @@ func (c *Chain) serve(w http.ResponseWriter, r *http.Request, next http.Handler)
 		problem.Write(w, r, p)
 		return
 	}
-	for _, h := range authn.Credentials() {
-		delete(r.Header, h)
+	// An application's key goes on to its plan's check, which removes it.
+	if principal == nil || principal.Application == "" {
+		for _, h := range authn.Credentials() {
+			delete(r.Header, h)
+		}
 	}
 	if principal != nil {
 		r = r.WithContext(endpoint.WithUser(WithPrincipal(r.Context(), principal), principal.Name))

@@ -17,6 +17,10 @@ type Principal struct {
 	// Consumer is the matching consumer; nil for anonymous callers and
 	// for JWT callers unknown as consumers.
 	Consumer *Consumer
+	// Application is set when an application's API key authenticated the
+	// caller (Name is then the application's): its plan decides what the
+	// key may do, so the key travels on to the plan's check.
+	Application string
 }
 
 // HasRole reports whether the principal holds one of roles.

@@ -169,6 +169,19 @@ func compilePlan(mp *model.Plan) (*plan, error) {
 	return pl, nil
 }
 
+// Owner implements policy.KeyOwners: the application holding key, whatever
+// the state of the key (the plan's check refuses disabled ones).
+func (p *Policy) Owner(key string) (string, bool) {
+	if p == nil {
+		return "", false
+	}
+	k := p.keys[hashKey(key)]
+	if k == nil {
+		return "", false
+	}
+	return k.app.name, true
+}
+
 // Enforced reports whether api is under the policy: at least one
 // application is subscribed to it. Callers of other APIs need no key.
 func (p *Policy) Enforced(api string) bool { return p.enforced[api] }

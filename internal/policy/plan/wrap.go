@@ -79,6 +79,8 @@ func (g *gate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		counter string
 	)
 	clear := r.Header[Header]
+	// The key is the gateway's business: no process or upstream sees it.
+	delete(r.Header, Header)
 	if len(clear) == 0 || clear[0] == "" {
 		if g.keyless == nil {
 			refuse(w, r, http.StatusUnauthorized, codeKeyMissing, "this API needs an API key in the X-API-Key header")

@@ -14,7 +14,9 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/problem"
@@ -22,6 +24,7 @@ import (
 	"github.com/portico-dev/portico/internal/execution/pool"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/policy"
+	"github.com/portico-dev/portico/internal/policy/plan"
 	"github.com/portico-dev/portico/internal/policy/ratelimit"
 	"github.com/portico-dev/portico/internal/process"
 	"github.com/portico-dev/portico/internal/runtime"
@@ -75,6 +78,10 @@ type Compiler struct {
 	local *localLimits
 	// sharedWarned is when a failure of Shared was last logged (unix ns).
 	sharedWarned atomic.Int64
+	// stop ends the sweeper of the local limiters; swept is closed when
+	// it has ended.
+	stop, swept chan struct{}
+	closeOnce   sync.Once
 	// poolStats holds the worker pools of the newest snapshot.
 	poolStats atomic.Pointer[[]*pool.Pool]
 }
@@ -112,13 +119,39 @@ func New(opts Options) (*Compiler, error) {
 			return nil, fmt.Errorf("paging key: %w", err)
 		}
 	}
-	return &Compiler{opts: opts, log: opts.Logger, pools: newPools(opts.Logger), jwks: policy.NewJWKSCache(opts.JWKSClient, opts.Logger),
-		local: &localLimits{ratelimit.NewLocal(nil), ratelimit.NewLocalCounter(nil)}}, nil
+	c := &Compiler{opts: opts, log: opts.Logger, pools: newPools(opts.Logger), jwks: policy.NewJWKSCache(opts.JWKSClient, opts.Logger),
+		local: &localLimits{ratelimit.NewLocal(nil), ratelimit.NewLocalCounter(nil)}, stop: make(chan struct{}), swept: make(chan struct{})}
+	go c.sweep(limitSweepInterval)
+	return c, nil
+}
+
+// limitSweepInterval is how often the local limiters forget drained keys.
+const limitSweepInterval = time.Minute
+
+// sweep forgets the local counters that have drained, so that callers
+// counted by address (keyless plans) cannot grow them without bound.
+func (c *Compiler) sweep(every time.Duration) {
+	defer close(c.swept)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+			c.local.Local.Sweep()
+			c.local.LocalCounter.Sweep()
+		}
+	}
 }
 
 // Close releases every pool and JWKS fetcher; call it after the runtime has
 // stopped.
 func (c *Compiler) Close() {
+	c.closeOnce.Do(func() {
+		close(c.stop)
+		<-c.swept
+	})
 	c.pools.closeAll()
 	c.jwks.Close()
 }
@@ -132,12 +165,15 @@ func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime
 	}
 	h, err := c.build(ctx, snap, lease, async)
 	router := newRouteTable(snap)
-	if err == nil {
-		h, err = c.admit(snap, router, h)
-	}
 	var releaseSecurity func()
 	if err == nil {
-		h, releaseSecurity, err = c.secure(snap, router, h)
+		var plans *plan.Policy
+		if plans, err = c.plans(snap); err == nil {
+			h, err = c.admit(snap, router, plans, h)
+		}
+		if err == nil {
+			h, releaseSecurity, err = c.secure(snap, router, plans, h)
+		}
 	}
 	if err != nil {
 		if releaseSecurity != nil {

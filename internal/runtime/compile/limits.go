@@ -46,13 +46,9 @@ type admission struct {
 
 // admit compiles the snapshot's limits and plans in front of next. With no
 // limits and no plans it returns next itself: nothing costs a request.
-func (c *Compiler) admit(snap *model.Snapshot, router policy.Router, next http.Handler) (http.Handler, error) {
+func (c *Compiler) admit(snap *model.Snapshot, router policy.Router, plans *plan.Policy, next http.Handler) (http.Handler, error) {
 	lims := snap.Spec.Limits
 	lim := c.limitsFor(lims)
-	plans, err := plan.Compile(snap, lim, lim, c.log)
-	if err != nil {
-		return nil, err
-	}
 	a := &admission{env: snap.Environment, router: router, limiter: lim, next: next, log: c.log,
 		apis: map[string]http.Handler{}, listeners: map[string]*pool.Pool{}}
 	if lims != nil {
@@ -212,6 +208,13 @@ func (a *admission) compilePools(snap *model.Snapshot, lims *model.LimitsSpec) e
 		}
 	}
 	return nil
+}
+
+// plans compiles the snapshot's applications and plans, counting in the
+// store limitsFor chooses.
+func (c *Compiler) plans(snap *model.Snapshot) (*plan.Policy, error) {
+	lim := c.limitsFor(snap.Spec.Limits)
+	return plan.Compile(snap, lim, lim, c.log)
 }
 
 // limitsFor is where the snapshot's counters are kept: in this runtime, or

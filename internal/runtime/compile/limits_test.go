@@ -223,3 +223,34 @@ func TestDedicatedPoolKeepsOneAPIFromStarvingTheOthers(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestApplicationKeysOnAnAPIKeyListener: on a listener that authenticates
+// with X-API-Key, a consumer's token and an application's key both get in;
+// the application's plan then governs the key, and neither reaches the
+// process.
+func TestApplicationKeysOnAnAPIKeyListener(t *testing.T) {
+	t.Parallel()
+	snap := limitedSnapshot(t, 1, nil)
+	snap.Spec.Security = &model.SecuritySpec{Listeners: []model.ListenerSpec{
+		{Name: "keys", Address: "127.0.0.1:0", Authentication: model.ListenerAuthSpec{Type: model.AuthAPIKey}},
+	}}
+	snap.Consumers = []model.Consumer{{Name: "ada", TokenHashes: []string{tokenHash("ada-key")}}}
+	sum := sha256.Sum256([]byte("pk_app_key"))
+	snap.Plans = []model.Plan{{Name: "one", Spec: model.PlanSpec{Rate: &model.PlanRate{Requests: 1, Per: "minute"}}}}
+	snap.Applications = []model.Application{{Name: "crm", Spec: model.ApplicationSpec{
+		Subscriptions: []model.Subscription{{API: "hr", Plan: "one"}},
+	}, Keys: []model.APIKey{{ID: "k1", Prefix: "pk_app", Hash: hex.EncodeToString(sum[:])}}}}
+	rt, _ := startSecured(t, snap)
+	base := "http://" + listenerAddr(t, rt, "keys")
+
+	a := get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami", "X-API-Key", "ada-key")
+	wantStatus(t, a, 200, "")
+	wantUser(t, a, "ada")
+	a = get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami", "X-API-Key", "pk_app_key")
+	wantStatus(t, a, 200, "")
+	if echoed(t, a)["Key"] != "-" {
+		t.Errorf("the application's key reached the process: %v", echoed(t, a))
+	}
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami", "X-API-Key", "pk_app_key"), 429, "")
+	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami", "X-API-Key", "nobody's"), 401, "")
+}

@@ -8,12 +8,13 @@ import (
 	"github.com/portico-dev/portico/internal/endpoint/simple"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/policy"
+	"github.com/portico-dev/portico/internal/policy/plan"
 )
 
 // secure puts the snapshot's security policies in front of h. release frees
 // the JWKS fetchers the snapshot leased; call it when the snapshot is
 // released (it is harmless on error paths too).
-func (c *Compiler) secure(snap *model.Snapshot, router policy.Router, h http.Handler) (http.Handler, func(), error) {
+func (c *Compiler) secure(snap *model.Snapshot, router policy.Router, plans *plan.Policy, h http.Handler) (http.Handler, func(), error) {
 	var releases []func()
 	release := func() {
 		for _, r := range releases {
@@ -44,7 +45,7 @@ func (c *Compiler) secure(snap *model.Snapshot, router policy.Router, h http.Han
 		chain.CORS = policy.NewCORS(sec.CORS)
 		for i := range sec.Listeners {
 			l := &sec.Listeners[i]
-			a, rel, err := c.authenticator(&l.Authentication)
+			a, rel, err := c.authenticator(&l.Authentication, plans)
 			if rel != nil {
 				releases = append(releases, rel)
 			}
@@ -58,14 +59,15 @@ func (c *Compiler) secure(snap *model.Snapshot, router policy.Router, h http.Han
 }
 
 // authenticator compiles one listener's authentication.
-func (c *Compiler) authenticator(a *model.ListenerAuthSpec) (policy.Authenticator, func(), error) {
+func (c *Compiler) authenticator(a *model.ListenerAuthSpec, plans *plan.Policy) (policy.Authenticator, func(), error) {
 	switch a.Type {
 	case "", model.AuthNone:
 		return policy.None{}, nil, nil
 	case model.AuthBasic:
 		return policy.NewBasic(a.Realm), nil, nil
 	case model.AuthAPIKey:
-		return policy.APIKey{}, nil, nil
+		// Consumers' tokens and applications' keys both travel in X-API-Key.
+		return policy.APIKey{Apps: plans}, nil, nil
 	case model.AuthClientCertificate:
 		return policy.ClientCertificate{}, nil, nil
 	case model.AuthCertificateHeader:
