@@ -15,6 +15,7 @@ import (
 	"github.com/portico-dev/portico/internal/client"
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
+	"github.com/portico-dev/portico/internal/telemetry"
 )
 
 // runtimeConfig is what a standalone runtime is started with.
@@ -25,6 +26,7 @@ type runtimeConfig struct {
 	gatewayListen string
 	data          string
 	logLevel      string
+	tel           *telemetryFlags
 }
 
 func newRuntimeCommand(e *env) *cobra.Command {
@@ -50,6 +52,7 @@ of the machine can read a command line.`,
 	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one)")
 	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory for the snapshot cache (env PORTICO_DATA)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
+	c.tel = addTelemetryFlags(cmd, e)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return runRuntime(cmd.Context(), e, c)
 	}
@@ -83,8 +86,13 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	// Deferred first, so it runs last: once the runtime has drained, the
 	// records of its last requests are still sent.
 	defer closeRecorder(rec, logger)
+	pt, err := newPlaneTelemetry(ctx, telemetry.Runtime, c.tel, logger)
+	if err != nil {
+		return err
+	}
+	defer pt.close(logger)
 	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id})
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: pt.recorder(rec), RuntimeID: id})
 	if err != nil {
 		return err
 	}
@@ -97,6 +105,7 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		Compiler:        comp,
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
+		Wrap:            pt.wrap,
 	})
 	if err != nil {
 		return fmt.Errorf("start the runtime (--gateway-listen / PORTICO_GATEWAY_LISTEN, --env): %w", err)
@@ -105,11 +114,12 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	fmt.Fprintf(w, "Portico runtime (environment %s) listening on http://%s\n", c.env, rt.Addr())
 	fmt.Fprintf(w, "  control plane: %s\n", cl.BaseURL())
 	fmt.Fprintf(w, "  snapshot cache: %s\n", filepath.Join(c.data, "runtime", c.env+".snapshot.json"))
-	fmt.Fprintln(w, "  health: /healthz (live), /readyz (holds a snapshot)")
+	fmt.Fprintln(w, "  health: /healthz (live), /readyz (holds a snapshot); metrics: /metrics")
 	fmt.Fprintln(w, "Stop with Ctrl+C.")
 	hbCtx, stopBeats := context.WithCancel(ctx)
 	defer stopBeats()
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(hbCtx)
+	go pt.reporter(cl, c.env, id, logger).Run(hbCtx)
 	if err := rt.Run(ctx); err != nil {
 		return err
 	}

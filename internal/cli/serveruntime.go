@@ -15,6 +15,7 @@ import (
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
 	"github.com/portico-dev/portico/internal/store"
+	"github.com/portico-dev/portico/internal/telemetry"
 )
 
 // serveEnvironment is the environment of the runtime that serve starts.
@@ -39,12 +40,13 @@ type embeddedRuntime struct {
 	rec   *runtime.Recorder
 	log   *slog.Logger
 	token *selfToken
+	tel   *planeTelemetry
 	done  chan error // Run's result
 }
 
 // startRuntime starts the runtime of environment dev on gln, polling the
 // control plane that listens on cpAddr.
-func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st store.Store, issuer tokenIssuer, cpAddr net.Addr, gln net.Listener) (*embeddedRuntime, error) {
+func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st store.Store, issuer tokenIssuer, cpAddr net.Addr, gln net.Listener, hub *telemetry.Hub) (*embeddedRuntime, error) {
 	tok, err := newSelfToken(ctx, st, issuer, logger)
 	if err != nil {
 		return nil, err
@@ -60,8 +62,14 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
+	pt, err := newPlaneTelemetry(ctx, telemetry.Runtime, cfg.tel, logger)
+	if err != nil {
+		closeRecorder(rec, logger)
+		tok.revoke()
+		return nil, err
+	}
 	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id})
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: pt.recorder(rec), RuntimeID: id})
 	if err != nil {
 		closeRecorder(rec, logger)
 		tok.revoke()
@@ -75,6 +83,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		Compiler:        comp,
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
+		Wrap:            pt.wrap,
 	})
 	if err != nil {
 		closeRecorder(rec, logger)
@@ -82,9 +91,10 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		comp.Close()
 		return nil, err
 	}
-	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, done: make(chan error, 1)}
+	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, log: logger, token: tok, tel: pt, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(ctx)
+	go pt.reporter(hubSender{hub}, serveEnvironment, id, logger).Run(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
 }
@@ -95,6 +105,7 @@ func (er *embeddedRuntime) wait() error {
 	err := <-er.done
 	closeRecorder(er.rec, er.log)
 	er.comp.Close()
+	er.tel.close(er.log)
 	er.token.revoke()
 	return err
 }
