@@ -3,6 +3,7 @@ package telemetry
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/attribute"
@@ -82,7 +83,11 @@ func Middleware(next http.Handler, cfg HTTPConfig) http.Handler {
 			cfg.Collector.Observe(model.MetricsKey{API: info.API, Endpoint: endpoint, Process: info.Process}, status, d)
 		}
 		if span != nil {
-			span.SetName(r.Method + " " + endpoint)
+			name := endpoint
+			if !strings.HasPrefix(name, r.Method+" ") {
+				name = r.Method + " " + name
+			}
+			span.SetName(name)
 			span.SetAttributes(attribute.String("http.route", endpoint), attribute.Int("http.response.status_code", status))
 			if info.API != "" {
 				span.SetAttributes(attribute.String("portico.api", info.API))
