@@ -42,7 +42,8 @@ func printQuickstart(e *env, s *started, rep *sampleReport) {
 	fmt.Fprintf(w, "  API         %s\n", api)
 	fmt.Fprintf(w, "  OpenAPI     %s/openapi.json\n", api)
 	fmt.Fprintf(w, "  Docs        %s/docs\n", api)
-	fmt.Fprintf(w, "  Platform    %s/api/v1 (the web console comes in a later release)\n", s.platformURL)
+	fmt.Fprintf(w, "  Platform    %s/api/v1\n", s.platformURL)
+	fmt.Fprintf(w, "  Console     %s/ (sign in as admin; live dashboard, deploy and roll back)\n", s.platformURL)
 	login := "portico login --username admin"
 	if s.platformURL != defaultServer {
 		login = "portico login --server " + s.platformURL + " --username admin"
