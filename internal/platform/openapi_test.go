@@ -90,6 +90,7 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"GET /deployments", "POST /deployments", "POST /deployments/rollback", "POST /deployments/undeploy",
 		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
 		"POST /runtimes/heartbeat", "GET /runtimes",
+		"POST /metrics/report", "GET /metrics/summary", "GET /metrics/live",
 		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
 		"GET /health", "GET /version", "GET /openapi.json",
