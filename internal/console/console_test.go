@@ -102,7 +102,7 @@ func TestSignInSessionAndCSRF(t *testing.T) {
 		}
 	}
 	status, body = get(t, c, base+"/apis")
-	if !strings.Contains(body, "No APIs yet") {
+	if status != http.StatusOK || !strings.Contains(body, "No APIs yet") {
 		t.Errorf("empty APIs page lacks its empty state:\n%s", body)
 	}
 	m := csrfRE.FindStringSubmatch(body)
