@@ -25,7 +25,7 @@ func TestSketchPercentilesOfAKnownDistribution(t *testing.T) {
 	var all []time.Duration
 	var maxSeen time.Duration
 	for range 100_000 {
-		d := time.Duration(math.Exp(rng.NormFloat64()*0.8+math.Log(5e6))) // median 5 ms
+		d := time.Duration(math.Exp(rng.NormFloat64()*0.8 + math.Log(5e6))) // median 5 ms
 		s.Add(d)
 		all = append(all, d)
 		maxSeen = max(maxSeen, d)

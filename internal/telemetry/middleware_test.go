@@ -106,7 +106,7 @@ func TestMetricsExpositionAfterRequests(t *testing.T) {
 
 type nopRecorder struct{}
 
-func (nopRecorder) Record(*model.Execution)            {}
+func (nopRecorder) Record(*model.Execution)             {}
 func (nopRecorder) CountLowLatency(time.Duration, bool) {}
 
 func TestMetricsPathCannotBeShadowed(t *testing.T) {
