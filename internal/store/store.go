@@ -70,6 +70,7 @@ type Store interface {
 	Tokens
 	Executions
 	Runtimes
+	MetricsBlocks
 }
 
 // Components are saved as immutable, numbered revisions.

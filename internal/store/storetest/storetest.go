@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExecutionsFilters", testExecutionsFilters}, {"ExecutionsPagination", testExecutionsPagination},
 		{"ExecutionsRetention", testExecutionsRetention}, {"ExecutionsLargeBatch", testExecutionsLargeBatch},
 		{"Runtimes", testRuntimes},
+		{"MetricsBlocks", testMetricsBlocks},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
