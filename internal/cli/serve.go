@@ -98,7 +98,7 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 	}()
 
 	info := buildInfo()
-	hub := telemetry.NewHub(nil)
+	hub := telemetry.NewHub(nil, st)
 	p, err := platform.New(platform.Config{Store: st, Logger: logger, Version: info.Version, Commit: info.Commit, Keyring: keys, Hub: hub})
 	if err != nil {
 		return fmt.Errorf("start the platform API: %w", err)

@@ -83,6 +83,6 @@ func (pt *planeTelemetry) close(logger *slog.Logger) {
 type hubSender struct{ hub *telemetry.Hub }
 
 // ReportMetrics implements telemetry.ReportSender.
-func (h hubSender) ReportMetrics(_ context.Context, rep *model.MetricsReport) error {
-	return h.hub.Ingest(rep)
+func (h hubSender) ReportMetrics(ctx context.Context, rep *model.MetricsReport) error {
+	return h.hub.Ingest(ctx, rep)
 }

@@ -21,7 +21,7 @@ func (s *Server) postMetricsReport(c *call) (*reply, error) {
 	if err := decodeBody(c.r, &rep); err != nil {
 		return nil, err
 	}
-	if err := s.hub.Ingest(&rep); err != nil {
+	if err := s.hub.Ingest(c.r.Context(), &rep); err != nil {
 		if errors.Is(err, telemetry.ErrTooOld) {
 			return nil, model.Invalidf("blocks", "%v", err)
 		}
@@ -58,9 +58,9 @@ func (s *Server) metricsSummary(c *call) (*reply, error) {
 		}
 		tq.Since = t
 	}
-	blocks := s.hub.Summary(tq)
-	if blocks == nil {
-		blocks = []model.MetricsSummary{}
+	blocks, err := s.hub.Summary(c.r.Context(), tq)
+	if err != nil {
+		return nil, err
 	}
 	return ok(model.MetricsSummaryAnswer{Environment: env, Resolution: res, Blocks: blocks})
 }
@@ -111,7 +111,10 @@ func (s *Server) streamLive(w http.ResponseWriter, r *http.Request, env string) 
 			return
 		case <-t.C:
 		}
-		ev := s.hub.Live(env, next.Truncate(time.Second).Add(-time.Second))
+		ev, err := s.hub.Live(r.Context(), env, next.Truncate(time.Second).Add(-time.Second))
+		if err != nil {
+			s.log.Warn("live metrics: read the blocks", "err", err)
+		}
 		b, err := json.Marshal(ev)
 		if err != nil {
 			return

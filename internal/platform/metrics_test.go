@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -141,4 +142,34 @@ func TestMetricsLiveStream(t *testing.T) {
 			t.Fatal("no event carried the reported second within 3 s")
 		}
 	}
+}
+
+// TestMetricsAcrossReplicas: two control planes over one store; runtimes
+// report to either, and each answers for all of them.
+func TestMetricsAcrossReplicas(t *testing.T) {
+	a := newEnv(t)
+	b := newEnvOn(t, a.store)
+	sec := time.Now().UTC().Truncate(time.Second).Add(-time.Second)
+	for i, e := range []*testEnv{a, b} {
+		e.must(http.StatusNoContent, "POST", "/metrics/report", runtimeTokenNamed(t, e, fmt.Sprintf("rt-%d", i)), map[string]any{"environment": "dev", "runtime": fmt.Sprint(i), "blocks": []any{
+			map[string]any{"api": "erp", "endpoint": "GET /x", "start": sec, "count": 10 * (i + 1), "maxMs": float64(i + 1), "buckets": []int64{0, 0, int64(10 * (i + 1))}}}})
+	}
+	for _, e := range []*testEnv{a, b} {
+		for _, res := range []string{"1s", "1m"} {
+			var got model.MetricsSummaryAnswer
+			e.must(http.StatusOK, "GET", "/metrics/summary?environment=dev&resolution="+res, e.admin, nil).json(t, &got)
+			if len(got.Blocks) != 1 || got.Blocks[0].Count != 30 || got.Blocks[0].MaxMS != 2 {
+				t.Errorf("%s summary from one replica: %+v, want both runtimes' 30 requests", res, got.Blocks)
+			}
+		}
+	}
+}
+
+func runtimeTokenNamed(t *testing.T, e *testEnv, name string) string {
+	t.Helper()
+	var rt struct {
+		Token string `json:"token"`
+	}
+	e.must(http.StatusCreated, "POST", "/tokens", e.admin, map[string]string{"name": name, "role": "runtime"}).json(t, &rt)
+	return rt.Token
 }

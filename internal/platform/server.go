@@ -112,7 +112,7 @@ func New(cfg Config) (*Server, error) {
 		hub:      cfg.Hub,
 	}
 	if s.hub == nil {
-		s.hub = telemetry.NewHub(cfg.Now)
+		s.hub = telemetry.NewHub(cfg.Now, cfg.Store)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

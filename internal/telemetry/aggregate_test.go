@@ -1,6 +1,7 @@
 package telemetry
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -89,21 +90,21 @@ func TestHubMergesRuntimes(t *testing.T) {
 		runtimes[i%2].Observe(key, status, d)
 		single.Observe(key, status, d)
 	}
-	hub := NewHub(clock)
+	hub := NewHub(clock, nil)
 	for i, c := range runtimes {
 		c.now = clock // the second has ended
 		rep := &model.MetricsReport{Environment: "dev", Runtime: []string{"a", "b"}[i], Blocks: c.Take()}
 		if len(rep.Blocks) != 1 {
 			t.Fatalf("runtime %d: %d blocks, want 1", i, len(rep.Blocks))
 		}
-		if err := hub.Ingest(rep); err != nil {
+		if err := hub.Ingest(context.Background(), rep); err != nil {
 			t.Fatal(err)
 		}
 	}
 	single.now = clock
 	want := single.Take()[0]
 	for _, res := range []time.Duration{time.Second, time.Minute} {
-		got := hub.Summary(Query{Environment: "dev", Resolution: res})
+		got := summary(t, hub, Query{Environment: "dev", Resolution: res})
 		if len(got) != 1 {
 			t.Fatalf("%v: %d blocks, want 1", res, len(got))
 		}
@@ -129,18 +130,18 @@ func TestHubMergesRuntimes(t *testing.T) {
 			t.Errorf("%v: merged p99 %v, one runtime with all the traffic %v", res, b.P99MS, wantP99)
 		}
 	}
-	ev := hub.Live("dev", want.Start)
+	ev, _ := hub.Live(context.Background(), "dev", want.Start)
 	if ev.Total.Count != 1000 || len(ev.APIs) != 1 || ev.APIs[0].API != "erp" {
 		t.Errorf("live event: %+v", ev)
 	}
-	if ev := hub.Live("prod", want.Start); ev.Total.Count != 0 || ev.APIs == nil {
+	if ev, _ := hub.Live(context.Background(), "prod", want.Start); ev.Total.Count != 0 || ev.APIs == nil {
 		t.Errorf("live event of an environment without traffic: %+v", ev)
 	}
 }
 
 func TestHubRefusesBadReports(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	hub := NewHub(func() time.Time { return now })
+	hub := NewHub(func() time.Time { return now }, nil)
 	for name, rep := range map[string]*model.MetricsReport{
 		"bad environment": {Environment: "Not Valid", Blocks: []model.MetricsBlock{{Start: now, Count: 1}}},
 		"errors > count":  {Environment: "dev", Blocks: []model.MetricsBlock{{Start: now, Count: 1, Errors: model.MetricsErrors{Server: 2}}}},
@@ -148,32 +149,32 @@ func TestHubRefusesBadReports(t *testing.T) {
 		"future":          {Environment: "dev", Blocks: []model.MetricsBlock{{Start: now.Add(time.Minute), Count: 1}}},
 		"no start":        {Environment: "dev", Blocks: []model.MetricsBlock{{Count: 1}}},
 	} {
-		if err := hub.Ingest(rep); err == nil {
+		if err := hub.Ingest(context.Background(), rep); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	if got := hub.Summary(Query{Environment: "dev", Resolution: time.Second}); len(got) != 0 {
+	if got := summary(t, hub, Query{Environment: "dev", Resolution: time.Second}); len(got) != 0 {
 		t.Errorf("refused reports left blocks: %+v", got)
 	}
 }
 
 func TestHubRetention(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
-	hub := NewHub(func() time.Time { return now })
-	if err := hub.Ingest(&model.MetricsReport{Environment: "dev", Blocks: []model.MetricsBlock{{Start: now.Add(-time.Second), Count: 1}}}); err != nil {
+	hub := NewHub(func() time.Time { return now }, nil)
+	if err := hub.Ingest(context.Background(), &model.MetricsReport{Environment: "dev", Blocks: []model.MetricsBlock{{Start: now.Add(-time.Second), Count: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(SecondRetention + time.Minute)
-	if err := hub.Ingest(&model.MetricsReport{Environment: "dev", Blocks: []model.MetricsBlock{{Start: now.Add(-time.Second), Count: 2}}}); err != nil {
+	if err := hub.Ingest(context.Background(), &model.MetricsReport{Environment: "dev", Blocks: []model.MetricsBlock{{Start: now.Add(-time.Second), Count: 2}}}); err != nil {
 		t.Fatal(err)
 	}
-	if got := hub.Summary(Query{Environment: "dev", Resolution: time.Second}); len(got) != 1 || got[0].Count != 2 {
+	if got := summary(t, hub, Query{Environment: "dev", Resolution: time.Second}); len(got) != 1 || got[0].Count != 2 {
 		t.Errorf("second blocks after the retention: %+v, want only the new one", got)
 	}
-	if got := hub.Summary(Query{Environment: "dev", Resolution: time.Minute}); len(got) != 2 {
+	if got := summary(t, hub, Query{Environment: "dev", Resolution: time.Minute}); len(got) != 2 {
 		t.Errorf("minute blocks: %d, want 2 (kept 24 h)", len(got))
 	}
-	if got := hub.Summary(Query{Environment: "dev", Resolution: time.Minute, Since: now.Add(-time.Minute)}); len(got) != 1 {
+	if got := summary(t, hub, Query{Environment: "dev", Resolution: time.Minute, Since: now.Add(-time.Minute)}); len(got) != 1 {
 		t.Errorf("minute blocks since a minute ago: %d, want 1", len(got))
 	}
 }
@@ -196,4 +197,13 @@ func TestCollectorKeepsTheSecondUnderWay(t *testing.T) {
 	if got := c.Take(); len(got) != 1 || got[0].Errors.Server != 1 {
 		t.Fatalf("Take = %+v, want the 500 of the next second", got)
 	}
+}
+
+func summary(t *testing.T, h *Hub, q Query) []model.MetricsSummary {
+	t.Helper()
+	out, err := h.Summary(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

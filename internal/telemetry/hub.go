@@ -1,11 +1,13 @@
 package telemetry
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/portico-dev/portico/internal/model"
@@ -15,105 +17,92 @@ import (
 const (
 	SecondRetention = 10 * time.Minute
 	MinuteRetention = 24 * time.Hour
-	// maxKeysPerBlock bounds the keys of one environment in one block, so
-	// that a runtime sending nonsense cannot exhaust memory.
-	maxKeysPerBlock = 10_000
+	// sweepEvery spaces out the deletion of blocks beyond the retention.
+	sweepEvery = time.Minute
 )
 
 // ErrTooOld is returned for blocks outside the retention window.
 var ErrTooOld = errors.New("block outside the retention window")
 
-// Hub is the control plane's store of live aggregates: the blocks every
-// runtime reports, merged per environment into one-second blocks (kept
-// SecondRetention) and one-minute blocks (kept MinuteRetention). It is in
-// memory: with several control-plane replicas each runtime's reports reach
-// one replica only (docs/monitoring.md says what that means).
+// BlockStore keeps the blocks: store.MetricsBlocks (the control plane's
+// store, shared by its replicas) or, without a store, memory.
+type BlockStore interface {
+	AddMetricsBlocks(ctx context.Context, env string, res int, blocks []model.MetricsBlock) error
+	ListMetricsBlocks(ctx context.Context, env string, res int, api string, since, until time.Time) ([]model.MetricsBlock, error)
+	DeleteMetricsBlocksBefore(ctx context.Context, res int, t time.Time) (int, error)
+}
+
+// Hub is the control plane's view of the live aggregates: the blocks every
+// runtime reports, summed per environment into one-second blocks (kept
+// SecondRetention) and one-minute blocks (kept MinuteRetention). With a
+// shared store every control-plane replica answers for all runtimes,
+// whichever replica their reports reach.
 type Hub struct {
-	mu   sync.Mutex
-	envs map[string]*envBlocks
-	now  func() time.Time
+	blocks    BlockStore
+	now       func() time.Time
+	lastSweep atomic.Int64 // unix seconds
 }
 
-type envBlocks struct {
-	secs map[int64]map[model.MetricsKey]*acc
-	mins map[int64]map[model.MetricsKey]*acc
-}
-
-// NewHub returns an empty hub; now nil means time.Now.
-func NewHub(now func() time.Time) *Hub {
+// NewHub returns a hub over bs (nil: in memory); now nil means time.Now.
+func NewHub(now func() time.Time, bs BlockStore) *Hub {
 	if now == nil {
 		now = time.Now
 	}
-	return &Hub{envs: map[string]*envBlocks{}, now: now}
+	if bs == nil {
+		bs = newMemBlocks()
+	}
+	return &Hub{blocks: bs, now: now}
 }
 
-// Ingest merges a runtime's report. Blocks older than SecondRetention or
-// from the future are refused as a whole, before any is merged.
-func (h *Hub) Ingest(rep *model.MetricsReport) error {
+// Ingest adds a runtime's report. Blocks older than SecondRetention or from
+// the future are refused as a whole, before any is added.
+func (h *Hub) Ingest(ctx context.Context, rep *model.MetricsReport) error {
 	if err := rep.Validate(); err != nil {
 		return err
 	}
 	now := h.now()
+	secs := make([]model.MetricsBlock, 0, len(rep.Blocks))
+	mins := map[minuteKey]*acc{}
 	for i, b := range rep.Blocks {
 		if b.Start.Before(now.Add(-SecondRetention)) || b.Start.After(now.Add(5*time.Second)) {
 			return fmt.Errorf("block %d starts at %s: %w (the last %s, clocks in sync)", i, b.Start.Format(time.RFC3339), ErrTooOld, SecondRetention)
 		}
+		b.Start = b.Start.Truncate(time.Second).UTC()
+		a := fromBlock(&b)
+		secs = append(secs, a.block(b.MetricsKey, b.Start))
+		mk := minuteKey{b.Start.Truncate(time.Minute).Unix(), b.MetricsKey}
+		if mins[mk] == nil {
+			mins[mk] = &acc{}
+		}
+		mins[mk].merge(&a)
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	e := h.envs[rep.Environment]
-	if e == nil {
-		e = &envBlocks{secs: map[int64]map[model.MetricsKey]*acc{}, mins: map[int64]map[model.MetricsKey]*acc{}}
-		h.envs[rep.Environment] = e
+	minBlocks := make([]model.MetricsBlock, 0, len(mins))
+	for k, a := range mins {
+		minBlocks = append(minBlocks, a.block(k.key, time.Unix(k.start, 0)))
 	}
-	for i := range rep.Blocks {
-		b := &rep.Blocks[i]
-		a := fromBlock(b)
-		sec := b.Start.Unix()
-		mergeInto(e.secs, sec, b.MetricsKey, &a)
-		mergeInto(e.mins, sec-sec%60, b.MetricsKey, &a)
+	if err := h.blocks.AddMetricsBlocks(ctx, rep.Environment, 1, secs); err != nil {
+		return fmt.Errorf("store the second blocks: %w", err)
 	}
-	h.sweepLocked(now)
+	if err := h.blocks.AddMetricsBlocks(ctx, rep.Environment, 60, minBlocks); err != nil {
+		return fmt.Errorf("store the minute blocks: %w", err)
+	}
+	h.sweep(ctx, now)
 	return nil
 }
 
-func mergeInto(m map[int64]map[model.MetricsKey]*acc, t int64, k model.MetricsKey, a *acc) {
-	keys := m[t]
-	if keys == nil {
-		keys = map[model.MetricsKey]*acc{}
-		m[t] = keys
-	}
-	cur := keys[k]
-	if cur == nil {
-		if len(keys) >= maxKeysPerBlock {
-			k = model.MetricsKey{API: "(other)"}
-			if cur = keys[k]; cur == nil {
-				cur = &acc{}
-				keys[k] = cur
-			}
-		} else {
-			cur = &acc{}
-			keys[k] = cur
-		}
-	}
-	cur.merge(a)
+type minuteKey struct {
+	start int64
+	key   model.MetricsKey
 }
 
-// sweepLocked forgets blocks beyond the retention. The caller holds mu.
-func (h *Hub) sweepLocked(now time.Time) {
-	oldSec, oldMin := now.Add(-SecondRetention).Unix(), now.Add(-MinuteRetention).Unix()
-	for _, e := range h.envs {
-		for t := range e.secs {
-			if t < oldSec {
-				delete(e.secs, t)
-			}
-		}
-		for t := range e.mins {
-			if t < oldMin {
-				delete(e.mins, t)
-			}
-		}
+// sweep forgets blocks beyond the retention, at most every sweepEvery.
+func (h *Hub) sweep(ctx context.Context, now time.Time) {
+	last := h.lastSweep.Load()
+	if now.Unix()-last < int64(sweepEvery/time.Second) || !h.lastSweep.CompareAndSwap(last, now.Unix()) {
+		return
 	}
+	_, _ = h.blocks.DeleteMetricsBlocksBefore(ctx, 1, now.Add(-SecondRetention))
+	_, _ = h.blocks.DeleteMetricsBlocksBefore(ctx, 60, now.Add(-MinuteRetention))
 }
 
 // Query selects blocks of Hub.Summary.
@@ -126,29 +115,23 @@ type Query struct {
 
 // Summary returns the blocks of q, oldest first, then by API, endpoint and
 // process.
-func (h *Hub) Summary(q Query) []model.MetricsSummary {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	e := h.envs[q.Environment]
-	if e == nil {
-		return nil
-	}
-	m := e.secs
+func (h *Hub) Summary(ctx context.Context, q Query) ([]model.MetricsSummary, error) {
+	res, keep := 1, SecondRetention
 	if q.Resolution == time.Minute {
-		m = e.mins
+		res, keep = 60, MinuteRetention
 	}
-	var out []model.MetricsSummary
-	for t, keys := range m {
-		start := time.Unix(t, 0)
-		if !q.Since.IsZero() && start.Add(q.Resolution).Before(q.Since) {
-			continue
-		}
-		for k, a := range keys {
-			if q.API != "" && k.API != q.API {
-				continue
-			}
-			out = append(out, a.summary(k, start))
-		}
+	since := h.now().Add(-keep)
+	if q.Since.After(since) {
+		since = q.Since.Truncate(q.Resolution)
+	}
+	blocks, err := h.blocks.ListMetricsBlocks(ctx, q.Environment, res, q.API, since, time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.MetricsSummary, 0, len(blocks))
+	for i := range blocks {
+		a := fromBlock(&blocks[i])
+		out = append(out, a.summary(blocks[i].MetricsKey, blocks[i].Start))
 	}
 	slices.SortFunc(out, func(a, b model.MetricsSummary) int {
 		if c := a.Start.Compare(b.Start); c != 0 {
@@ -156,7 +139,7 @@ func (h *Hub) Summary(q Query) []model.MetricsSummary {
 		}
 		return compareKeys(a.MetricsKey, b.MetricsKey)
 	})
-	return out
+	return out, nil
 }
 
 func compareKeys(a, b model.MetricsKey) int {
@@ -171,27 +154,90 @@ func compareKeys(a, b model.MetricsKey) int {
 
 // Live returns the one-second block starting at start, in total and per
 // API (endpoints and processes merged).
-func (h *Hub) Live(env string, start time.Time) model.MetricsLiveEvent {
-	ev := model.MetricsLiveEvent{Environment: env, Start: start.UTC(), APIs: []model.MetricsSummary{}}
-	h.mu.Lock()
+func (h *Hub) Live(ctx context.Context, env string, start time.Time) (model.MetricsLiveEvent, error) {
+	start = start.Truncate(time.Second).UTC()
+	ev := model.MetricsLiveEvent{Environment: env, Start: start, APIs: []model.MetricsSummary{}}
+	blocks, err := h.blocks.ListMetricsBlocks(ctx, env, 1, "", start, start.Add(time.Second))
+	if err != nil {
+		return ev, err
+	}
 	var total acc
 	perAPI := map[string]*acc{}
-	if e := h.envs[env]; e != nil {
-		for k, a := range e.secs[start.Unix()] {
-			total.merge(a)
-			p := perAPI[k.API]
-			if p == nil {
-				p = &acc{}
-				perAPI[k.API] = p
-			}
-			p.merge(a)
+	for i := range blocks {
+		a := fromBlock(&blocks[i])
+		total.merge(&a)
+		p := perAPI[blocks[i].API]
+		if p == nil {
+			p = &acc{}
+			perAPI[blocks[i].API] = p
 		}
+		p.merge(&a)
 	}
-	h.mu.Unlock()
 	ev.Total = total.summary(model.MetricsKey{}, start)
 	for api, a := range perAPI {
 		ev.APIs = append(ev.APIs, a.summary(model.MetricsKey{API: api}, start))
 	}
 	slices.SortFunc(ev.APIs, func(a, b model.MetricsSummary) int { return strings.Compare(a.API, b.API) })
-	return ev
+	return ev, nil
+}
+
+// memBlocks keeps blocks in memory, for a hub without a store (tests, tools).
+type memBlocks struct {
+	mu     sync.Mutex
+	blocks map[memKey]*acc
+}
+
+type memKey struct {
+	env   string
+	res   int
+	start int64
+	key   model.MetricsKey
+}
+
+func newMemBlocks() *memBlocks { return &memBlocks{blocks: map[memKey]*acc{}} }
+
+func (m *memBlocks) AddMetricsBlocks(_ context.Context, env string, res int, blocks []model.MetricsBlock) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := range blocks {
+		k := memKey{env, res, blocks[i].Start.Unix(), blocks[i].MetricsKey}
+		if m.blocks[k] == nil {
+			m.blocks[k] = &acc{}
+		}
+		a := fromBlock(&blocks[i])
+		m.blocks[k].merge(&a)
+	}
+	return nil
+}
+
+func (m *memBlocks) ListMetricsBlocks(_ context.Context, env string, res int, api string, since, until time.Time) ([]model.MetricsBlock, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []model.MetricsBlock
+	for k, a := range m.blocks {
+		if k.env != env || k.res != res || k.start < since.Unix() || (!until.IsZero() && k.start >= until.Unix()) || (api != "" && k.key.API != api) {
+			continue
+		}
+		out = append(out, a.block(k.key, time.Unix(k.start, 0)))
+	}
+	slices.SortFunc(out, func(a, b model.MetricsBlock) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return compareKeys(a.MetricsKey, b.MetricsKey)
+	})
+	return out, nil
+}
+
+func (m *memBlocks) DeleteMetricsBlocksBefore(_ context.Context, res int, t time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for k := range m.blocks {
+		if k.res == res && k.start < t.Unix() {
+			delete(m.blocks, k)
+			n++
+		}
+	}
+	return n, nil
 }
