@@ -46,7 +46,8 @@ func printQuickstart(e *env, s *started, rep *sampleReport) {
 	odataRoot := s.gatewayURL + "/ws/odata/" + rep.pkg.BasePath + "/" + rep.pkg.APIVersion + "/"
 	fmt.Fprintf(w, "  OData       %s\n", odataRoot)
 	fmt.Fprintf(w, "  $metadata   %s$metadata\n", odataRoot)
-	fmt.Fprintf(w, "  Platform    %s/api/v1 (the web console comes in a later release)\n", s.platformURL)
+	fmt.Fprintf(w, "  Platform    %s/api/v1\n", s.platformURL)
+	fmt.Fprintf(w, "  Console     %s/ (sign in as admin; live dashboard, deploy and roll back)\n", s.platformURL)
 	login := "portico login --username admin"
 	if s.platformURL != defaultServer {
 		login = "portico login --server " + s.platformURL + " --username admin"

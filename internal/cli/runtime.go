@@ -16,6 +16,7 @@ import (
 	"github.com/portico-dev/portico/internal/execution"
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
+	"github.com/portico-dev/portico/internal/telemetry"
 )
 
 // runtimeConfig is what a standalone runtime is started with.
@@ -27,6 +28,7 @@ type runtimeConfig struct {
 	data          string
 	logLevel      string
 	redis         string
+	tel           *telemetryFlags
 }
 
 func newRuntimeCommand(e *env) *cobra.Command {
@@ -53,6 +55,7 @@ of the machine can read a command line.`,
 	f.StringVar(&c.data, "data", envOr(e, "PORTICO_DATA", "./portico-data"), "data directory for the snapshot cache (env PORTICO_DATA)")
 	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis where runtimes share rate limits and quotas, e.g. redis://127.0.0.1:6379/0 (env PORTICO_REDIS; none: this runtime counts its own)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
+	c.tel = addTelemetryFlags(cmd, e)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return runRuntime(cmd.Context(), e, c)
 	}
@@ -104,7 +107,12 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	defer stopCancels()
 	go disp.Run(dctx)
 	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared, Dispatcher: disp})
+	pt, err := newPlaneTelemetry(ctx, telemetry.Runtime, c.tel, logger)
+	if err != nil {
+		return err
+	}
+	defer pt.close(logger)
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: pt.recorder(rec), RuntimeID: id, Shared: shared, Dispatcher: disp})
 	if err != nil {
 		return err
 	}
@@ -117,6 +125,7 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		Compiler:        comp,
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
+		Wrap:            pt.wrap,
 	})
 	if err != nil {
 		return fmt.Errorf("start the runtime (--gateway-listen / PORTICO_GATEWAY_LISTEN, --env): %w", err)
@@ -126,11 +135,12 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	fmt.Fprintf(w, "  control plane: %s\n", cl.BaseURL())
 	fmt.Fprintf(w, "  shared limits: %s\n", redisLabel(c.redis))
 	fmt.Fprintf(w, "  snapshot cache: %s\n", filepath.Join(c.data, "runtime", c.env+".snapshot.json"))
-	fmt.Fprintln(w, "  health: /healthz (live), /readyz (holds a snapshot)")
+	fmt.Fprintln(w, "  health: /healthz (live), /readyz (holds a snapshot); metrics: /metrics")
 	fmt.Fprintln(w, "Stop with Ctrl+C.")
 	hbCtx, stopBeats := context.WithCancel(ctx)
 	defer stopBeats()
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(hbCtx)
+	go pt.reporter(cl, c.env, id, logger).Run(hbCtx)
 	if err := rt.Run(ctx); err != nil {
 		return err
 	}

@@ -12,11 +12,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portico-dev/portico/internal/console"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/platform"
 	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store"
 	"github.com/portico-dev/portico/internal/store/dial"
+	"github.com/portico-dev/portico/internal/telemetry"
 )
 
 // Timeouts of the control plane.
@@ -96,7 +98,8 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 	}()
 
 	info := buildInfo()
-	p, err := platform.New(platform.Config{Store: st, Logger: logger, Version: info.Version, Commit: info.Commit, Keyring: keys})
+	hub := telemetry.NewHub(nil, st)
+	p, err := platform.New(platform.Config{Store: st, Logger: logger, Version: info.Version, Commit: info.Commit, Keyring: keys, Hub: hub})
 	if err != nil {
 		return fmt.Errorf("start the platform API: %w", err)
 	}
@@ -115,8 +118,21 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 	if err != nil {
 		return fmt.Errorf("create the admin user: %w", err)
 	}
+	cpt, err := newPlaneTelemetry(ctx, telemetry.ControlPlane, cfg.tel, logger)
+	if err != nil {
+		return err
+	}
+	defer cpt.close(logger)
+	gatewayURL := ""
+	if embedded {
+		gatewayURL = "http://" + gln.Addr().String()
+	}
+	con, err := console.New(console.Config{API: p.Handler(), GatewayURL: gatewayURL, Logger: logger})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           rootHandler(p.Handler()),
+		Handler:           cpt.wrap(rootHandler(p.Handler(), con)),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      writeTimeout,
@@ -135,7 +151,7 @@ func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) err
 	)
 	runtimeLine := "runtime: off (--gateway-listen off); start runtimes with `portico runtime`"
 	if embedded {
-		rt, rtErr = startRuntime(rtCtx, cfg, logger, st, p, ln.Addr(), gln)
+		rt, rtErr = startRuntime(rtCtx, cfg, logger, st, p, ln.Addr(), gln, hub)
 		if rtErr == nil {
 			runtimeLine = fmt.Sprintf("runtime (environment %s) listening on http://%s", serveEnvironment, rt.rt.Addr())
 		} else {
@@ -238,15 +254,13 @@ func ensureEnvironment(ctx context.Context, st store.Store) error {
 	return nil
 }
 
-// rootHandler serves the platform API and a short pointer to it at "/".
-func rootHandler(api http.Handler) http.Handler {
+// rootHandler serves the platform API at /api/v1 and the web console at
+// "/" (its metrics at /metrics are served by the telemetry middleware).
+func rootHandler(api, con http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api)
 	mux.Handle("/api/v1", http.RedirectHandler("/api/v1/openapi.json", http.StatusFound))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "Portico control plane. The platform API is at /api/v1 (described by /api/v1/openapi.json).")
-	})
+	mux.Handle("/", con)
 	return mux
 }
 
@@ -255,6 +269,7 @@ func rootHandler(api http.Handler) http.Handler {
 func printBanner(e *env, cfg *serveConfig, addr, runtimeLine, generated string, next bool) {
 	w := e.stdout
 	fmt.Fprintf(w, "Portico control plane listening on %s\n", addr)
+	fmt.Fprintf(w, "  web console: %s/ (metrics: %s/metrics)\n", addr, addr)
 	fmt.Fprintf(w, "  store: %s\n", cfg.storeLabel())
 	if generated != "" {
 		fmt.Fprintf(w, "  admin password: %s (shown once; set PORTICO_ADMIN_PASSWORD to choose it)\n", generated)

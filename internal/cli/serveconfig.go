@@ -21,6 +21,7 @@ type serveConfig struct {
 	adminPassword string // from PORTICO_ADMIN_PASSWORD only, never a flag (argv is visible to all)
 	logLevel      string
 	secretEnv     map[string]string // PORTICO_SECRET_KEY(_OLD), env only like the admin password
+	tel           *telemetryFlags
 }
 
 // addServeFlags registers the flags of serve and quickstart; each defaults
@@ -37,6 +38,7 @@ func addServeFlags(cmd *cobra.Command, e *env) *serveConfig {
 	f.StringVar(&c.gatewayListen, "gateway-listen", envOr(e, "PORTICO_GATEWAY_LISTEN", "127.0.0.1:9090"), "address of the runtime's shared web server (env PORTICO_GATEWAY_LISTEN; port 0 picks a free one; off: a control plane without runtime)")
 	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis where runtimes share rate limits and quotas, e.g. redis://127.0.0.1:6379/0 (env PORTICO_REDIS; none: each runtime counts its own)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
+	c.tel = addTelemetryFlags(cmd, e)
 	return c
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
 	"github.com/portico-dev/portico/internal/store"
+	"github.com/portico-dev/portico/internal/telemetry"
 )
 
 // serveEnvironment is the environment of the runtime that serve starts.
@@ -43,12 +44,13 @@ type embeddedRuntime struct {
 	token *selfToken
 	// closeShared disconnects from the Redis of the shared limits.
 	closeShared func()
+	tel         *planeTelemetry
 	done        chan error // Run's result
 }
 
 // startRuntime starts the runtime of environment dev on gln, polling the
 // control plane that listens on cpAddr.
-func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st store.Store, issuer tokenIssuer, cpAddr net.Addr, gln net.Listener) (*embeddedRuntime, error) {
+func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st store.Store, issuer tokenIssuer, cpAddr net.Addr, gln net.Listener, hub *telemetry.Hub) (*embeddedRuntime, error) {
 	tok, err := newSelfToken(ctx, st, issuer, logger)
 	if err != nil {
 		return nil, err
@@ -61,6 +63,12 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 	}
 	rec, err := runtime.NewRecorder(runtime.RecorderConfig{Sink: storeSink{st}, Logger: logger})
 	if err != nil {
+		tok.revoke()
+		return nil, err
+	}
+	pt, err := newPlaneTelemetry(ctx, telemetry.Runtime, cfg.tel, logger)
+	if err != nil {
+		closeRecorder(rec, logger)
 		tok.revoke()
 		return nil, err
 	}
@@ -95,6 +103,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		Compiler:        comp,
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
+		Wrap:            pt.wrap,
 	})
 	if err != nil {
 		closeDispatcher(disp, logger)
@@ -104,10 +113,11 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		closeShared()
 		return nil, err
 	}
-	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, disp: disp, log: logger, token: tok, closeShared: closeShared, done: make(chan error, 1)}
+	er := &embeddedRuntime{rt: rt, comp: comp, rec: rec, disp: disp, log: logger, token: tok, closeShared: closeShared, tel: pt, done: make(chan error, 1)}
 	go tok.renewLoop(ctx)
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(ctx)
 	go disp.Run(ctx)
+	go pt.reporter(hubSender{hub}, serveEnvironment, id, logger).Run(ctx)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
 }
@@ -120,6 +130,7 @@ func (er *embeddedRuntime) wait() error {
 	closeRecorder(er.rec, er.log)
 	er.comp.Close()
 	er.closeShared()
+	er.tel.close(er.log)
 	er.token.revoke()
 	return err
 }

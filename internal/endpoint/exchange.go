@@ -14,6 +14,7 @@ import (
 	"github.com/portico-dev/portico/internal/endpoint/profile"
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/process"
+	"github.com/portico-dev/portico/internal/telemetry/route"
 )
 
 // Config describes one operation: which process it runs and how requests
@@ -127,6 +128,8 @@ func NewExchange(cfg Config, opts Options) (*Exchange, error) {
 
 // ServeHTTP runs the operation for one request.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// Label the request for the telemetry with values prepared at compile time.
+	route.Set(r.Context(), x.rec.api, x.rec.endpoint, x.rec.process)
 	if x.async != nil && (x.asyncEP != nil || r.Header[MaxWaitHeader] != nil) {
 		x.serveDetachable(w, r)
 		return

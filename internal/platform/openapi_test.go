@@ -93,6 +93,7 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"GET /executions/{id}/result", "POST /executions/{id}/cancel", "POST /executions/cancellations",
 		"GET /deliveries", "GET /deliveries/{id}", "POST /deliveries/{id}/resend",
 		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml", "GET /apis/{name}/wsdl", "GET /apis/{name}/metadata",
+		"POST /metrics/report", "GET /metrics/summary", "GET /metrics/live",
 		"GET /users", "POST /users", "GET /users/{username}", "PATCH /users/{username}", "DELETE /users/{username}",
 		"GET /consumers", "POST /consumers", "GET /consumers/{name}", "PUT /consumers/{name}", "DELETE /consumers/{name}",
 		"POST /consumers/{name}/tokens", "DELETE /consumers/{name}/tokens/{id}", "GET /audit",

@@ -91,6 +91,10 @@ func writeReply(w http.ResponseWriter, rep *reply) {
 		w.WriteHeader(rep.status)
 		return
 	}
+	if stream, isStream := rep.body.(streamBody); isStream {
+		stream(w)
+		return
+	}
 	if raw, isRaw := rep.body.(rawBody); isRaw {
 		w.Header().Set("Content-Type", raw.contentType)
 		w.Header().Set("Cache-Control", "no-store")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/secret"
 	"github.com/portico-dev/portico/internal/store"
+	"github.com/portico-dev/portico/internal/telemetry"
 )
 
 // Config holds the dependencies and settings of a Server.
@@ -47,6 +48,8 @@ type Config struct {
 	// Keyring is the store's secret keyring; dry-run applies hash secrets
 	// with it as the store does (nil: the store keeps secrets in clear).
 	Keyring *secret.Keyring
+	// Hub keeps the live aggregates the runtimes report (default: a new one).
+	Hub *telemetry.Hub
 }
 
 // Defaults of Config.
@@ -79,6 +82,7 @@ type Server struct {
 	touches  *touchCache
 	openapi  []byte
 	keys     *secret.Keyring
+	hub      *telemetry.Hub
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -105,6 +109,10 @@ func New(cfg Config) (*Server, error) {
 		touches:  newTouchCache(),
 		done:     make(chan struct{}),
 		keys:     cfg.Keyring,
+		hub:      cfg.Hub,
+	}
+	if s.hub == nil {
+		s.hub = telemetry.NewHub(cfg.Now, cfg.Store)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -238,6 +238,9 @@ func (r *Runtime) stopListeners() {
 
 // newServer returns an http.Server with the shared web server's limits.
 func (r *Runtime) newServer(h http.Handler, connContext func(context.Context, net.Conn) context.Context) *http.Server {
+	if r.cfg.Wrap != nil {
+		h = r.cfg.Wrap(h)
+	}
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,

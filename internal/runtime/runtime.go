@@ -44,6 +44,9 @@ type Config struct {
 	// RetryMin and RetryMax bound the backoff between failed polls
 	// (defaults 500ms and 10s).
 	RetryMin, RetryMax time.Duration
+	// Wrap, when set, wraps the shared web server's handler: telemetry's
+	// metrics, access log and tracing (telemetry.Middleware).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Defaults of Config.

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"go.opentelemetry.io/otel/propagation"
+
 	"github.com/portico-dev/portico/internal/model"
 )
 
@@ -143,6 +145,8 @@ func (c *Client) NewRequest(ctx context.Context, method, p string, body io.Reade
 		return nil, fmt.Errorf("%w: http request: %w", model.ErrInvalid, err)
 	}
 	c.auth(req.Header)
+	// Continue the caller's trace (W3C traceparent) when a span is under way.
+	propagation.TraceContext{}.Inject(ctx, propagation.HeaderCarrier(req.Header))
 	return req, nil
 }
 

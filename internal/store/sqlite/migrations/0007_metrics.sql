@@ -1,0 +1,31 @@
+-- Live aggregates: blocks of one second (resolution 1) and one minute
+-- (resolution 60) per environment, API, endpoint and process, summed over
+-- the runtimes that report them. start is UTC unix seconds, max_us
+-- microseconds. The latency sketch's buckets are rows of their own, so that
+-- adding a runtime's block is a sum in SQL.
+CREATE TABLE metrics_blocks (
+    environment TEXT    NOT NULL,
+    resolution  INTEGER NOT NULL,
+    start       INTEGER NOT NULL,
+    api         TEXT    NOT NULL,
+    endpoint    TEXT    NOT NULL,
+    process     TEXT    NOT NULL,
+    count       INTEGER NOT NULL,
+    errors_4xx  INTEGER NOT NULL,
+    errors_5xx  INTEGER NOT NULL,
+    max_us      INTEGER NOT NULL,
+    PRIMARY KEY (environment, resolution, start, api, endpoint, process)
+);
+CREATE INDEX metrics_blocks_sweep ON metrics_blocks (resolution, start);
+CREATE TABLE metrics_buckets (
+    environment TEXT    NOT NULL,
+    resolution  INTEGER NOT NULL,
+    start       INTEGER NOT NULL,
+    api         TEXT    NOT NULL,
+    endpoint    TEXT    NOT NULL,
+    process     TEXT    NOT NULL,
+    bucket      INTEGER NOT NULL,
+    count       INTEGER NOT NULL,
+    PRIMARY KEY (environment, resolution, start, api, endpoint, process, bucket)
+);
+CREATE INDEX metrics_buckets_sweep ON metrics_buckets (resolution, start);
