@@ -64,6 +64,7 @@ of the machine can read a command line.`,
 
 // runRuntime serves until ctx is cancelled.
 func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
+	tuneGC(e.getenv)
 	switch {
 	case c.controlPlane == "":
 		return usagef("--control-plane (or PORTICO_CONTROL_PLANE) is required")
@@ -112,7 +113,7 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		return err
 	}
 	defer pt.close(logger)
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: pt.recorder(rec), RuntimeID: id, Shared: shared, Dispatcher: disp})
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: pt.recorder(rec), RuntimeID: id, Shared: shared, OnSharedFailure: pt.sharedFailed, Dispatcher: disp})
 	if err != nil {
 		return err
 	}
@@ -141,6 +142,7 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	defer stopBeats()
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(hbCtx)
 	go pt.reporter(cl, c.env, id, logger).Run(hbCtx)
+	go pt.watchPools(hbCtx, comp, poolFiguresInterval)
 	if err := rt.Run(ctx); err != nil {
 		return err
 	}

@@ -57,6 +57,7 @@ both gracefully.`,
 // nil, runs once the control plane and the runtime are up (quickstart's
 // sample) and prints what follows the banner; its error stops serve.
 func serve(ctx context.Context, e *env, cfg *serveConfig, onStart startHook) error {
+	tuneGC(e.getenv)
 	level, err := cfg.level()
 	if err != nil {
 		return err

@@ -87,7 +87,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		return nil, err
 	}
 	id := runtimeInstanceID()
-	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared, Dispatcher: disp})
+	comp, err := compile.New(compile.Options{Logger: logger, Recorder: pt.recorder(rec), RuntimeID: id, Shared: shared, OnSharedFailure: pt.sharedFailed, Dispatcher: disp})
 	if err != nil {
 		closeShared()
 		closeDispatcher(disp, logger)
@@ -118,6 +118,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 	go (&runtime.Heartbeat{Client: cl, Runtime: rt, ID: id, Version: buildInfo().Version, Log: logger}).Run(ctx)
 	go disp.Run(ctx)
 	go pt.reporter(hubSender{hub}, serveEnvironment, id, logger).Run(ctx)
+	go pt.watchPools(ctx, comp, poolFiguresInterval)
 	go func() { er.done <- rt.Run(ctx) }()
 	return er, nil
 }

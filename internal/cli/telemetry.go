@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/runtime/compile"
 	"github.com/portico-dev/portico/internal/telemetry"
 )
 
@@ -68,6 +69,29 @@ func (pt *planeTelemetry) recorder(rec telemetry.ExecutionRecorder) *telemetry.R
 func (pt *planeTelemetry) reporter(s telemetry.ReportSender, env, id string, logger *slog.Logger) *telemetry.Reporter {
 	return &telemetry.Reporter{Collector: pt.collector, Sender: s, Environment: env, Runtime: id, Log: logger}
 }
+
+// poolFiguresInterval is how often worker pool figures reach the metrics.
+const poolFiguresInterval = 5 * time.Second
+
+// watchPools copies the worker pools' figures into the metrics every
+// interval until ctx ends.
+func (pt *planeTelemetry) watchPools(ctx context.Context, comp *compile.Compiler, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for _, s := range comp.PoolStats() {
+			pt.metrics.PoolFigures(s.Name, int(s.Running), s.MaxRunning-int(s.Running), int(s.Queued), s.MaxRunning)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sharedFailed counts a failed check of the shared limits store.
+func (pt *planeTelemetry) sharedFailed(error) { pt.metrics.SharedLimitsFailed() }
 
 // close flushes the spans still buffered.
 func (pt *planeTelemetry) close(logger *slog.Logger) {

@@ -52,6 +52,7 @@ type Metrics struct {
 	pool     *prometheus.GaugeVec     // pool, figure
 	refused  *prometheus.CounterVec   // api, reason
 	upstream *prometheus.GaugeVec     // upstream
+	shared   prometheus.Counter       // failures of the shared limits store
 
 	series sync.Map // endpointKey → *EndpointSeries
 	// execByStatus holds the execution counters resolved at construction:
@@ -83,10 +84,12 @@ func NewMetrics(plane Plane) *Metrics {
 		m.pool = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "pool",
 			Help: "Worker pool figures (busy, idle, queued, size), by pool."}, []string{"pool", "figure"})
 		m.refused = prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: ns, Name: "refused_total",
-			Help: "Requests refused before they ran, by API and reason (rate, quota, queue_full)."}, []string{"api", "reason"})
+			Help: "Requests refused before they ran, by API and reason (rate: a rate limit or quota, 429; overloaded: a full worker pool or limits that cannot be checked, 503)."}, []string{"api", "reason"})
 		m.upstream = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: ns, Name: "upstream_up",
 			Help: "1 when an upstream answers its health checks, 0 when not."}, []string{"upstream"})
-		m.reg.MustRegister(m.execs, m.pool, m.refused, m.upstream)
+		m.shared = prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Name: "shared_limits_failures_total",
+			Help: "Checks the shared rate-limit store (Redis) failed; each was counted locally or refused, as the environment says."})
+		m.reg.MustRegister(m.execs, m.pool, m.refused, m.upstream, m.shared)
 		m.execByStatus = map[string][2]prometheus.Counter{}
 		for _, st := range model.ExecutionStatuses {
 			m.execByStatus[st] = [2]prometheus.Counter{
@@ -168,6 +171,13 @@ func (m *Metrics) PoolFigures(pool string, busy, idle, queued, size int) {
 func (m *Metrics) Refused(api, reason string) {
 	if m.refused != nil {
 		m.refused.WithLabelValues(api, reason).Inc()
+	}
+}
+
+// SharedLimitsFailed counts a failed check of the shared limits store.
+func (m *Metrics) SharedLimitsFailed() {
+	if m.shared != nil {
+		m.shared.Inc()
 	}
 }
 

@@ -79,6 +79,12 @@ func Middleware(next http.Handler, cfg HTTPConfig) http.Handler {
 			}
 		}
 		cfg.Metrics.Endpoint(info.API, endpoint).Observe(status, d)
+		switch {
+		case status == http.StatusTooManyRequests:
+			cfg.Metrics.Refused(info.API, "rate")
+		case status == http.StatusServiceUnavailable && info.API != "":
+			cfg.Metrics.Refused(info.API, "overloaded")
+		}
 		if cfg.Collector != nil && aggregate {
 			cfg.Collector.Observe(model.MetricsKey{API: info.API, Endpoint: endpoint, Process: info.Process}, status, d)
 		}

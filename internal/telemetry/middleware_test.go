@@ -196,3 +196,33 @@ type discard struct{}
 func (discard) Header() http.Header         { return http.Header{} }
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 func (discard) WriteHeader(int)             {}
+
+func TestRefusalsAndSharedLimitFailuresAreCounted(t *testing.T) {
+	m := NewMetrics(Runtime)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ws/rest/erp/v1/limited", func(w http.ResponseWriter, r *http.Request) {
+		route.Set(r.Context(), "erp", "GET /limited", "p")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	mux.HandleFunc("GET /ws/rest/erp/v1/busy", func(w http.ResponseWriter, r *http.Request) {
+		route.Set(r.Context(), "erp", "GET /busy", "p")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	h := Middleware(mux, HTTPConfig{Metrics: m})
+	for _, p := range []string{"/ws/rest/erp/v1/limited", "/ws/rest/erp/v1/limited", "/ws/rest/erp/v1/busy"} {
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, p, nil))
+	}
+	m.SharedLimitsFailed()
+	m.PoolFigures("pool:erp", 3, 1, 2, 4)
+	body := scrape(t, h)
+	for _, want := range []string{
+		`portico_runtime_refused_total{api="erp",reason="rate"} 2`,
+		`portico_runtime_refused_total{api="erp",reason="overloaded"} 1`,
+		`portico_runtime_shared_limits_failures_total 1`,
+		`portico_runtime_pool{figure="queued",pool="pool:erp"} 2`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %s in the exposition", want)
+		}
+	}
+}

@@ -53,6 +53,8 @@ type Options struct {
 	// nil counts them in this runtime. Counters outlive snapshots, so a
 	// deploy resets no one's.
 	Shared SharedLimits
+	// OnSharedFailure hears of every failed check of Shared (metrics).
+	OnSharedFailure func(error)
 	// Dispatcher runs the executions that outlive their request
 	// (X-Max-Wait, async endpoints); nil serves everything synchronously.
 	Dispatcher *execution.Dispatcher

@@ -234,6 +234,9 @@ func (c *Compiler) limitsFor(lims *model.LimitsSpec) SharedLimits {
 // sharedFailed logs a failure of the shared limits store, at most once a
 // minute: under load every request would report it.
 func (c *Compiler) sharedFailed(err error) {
+	if c.opts.OnSharedFailure != nil {
+		c.opts.OnSharedFailure(err)
+	}
 	now := time.Now().UnixNano()
 	last := c.sharedWarned.Load()
 	if now-last < int64(time.Minute) || !c.sharedWarned.CompareAndSwap(last, now) {
