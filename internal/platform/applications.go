@@ -88,11 +88,8 @@ func decodeApplication(c *call, name string) (*model.Application, error) {
 	if err := decodeBody(c.r, &a); err != nil {
 		return nil, err
 	}
-	if name != "" {
-		if a.Name != "" && a.Name != name {
-			return nil, model.Invalidf("name", "the body names %q, the path %q", a.Name, name)
-		}
-		a.Name = name
+	if err := takePathName(&a.Name, name); err != nil {
+		return nil, err
 	}
 	if len(a.Keys) > 0 {
 		return nil, model.Invalidf("keys", "keys are generated with POST /api/v1/applications/%s/keys, never sent", a.Name)

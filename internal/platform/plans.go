@@ -69,11 +69,8 @@ func decodePlan(c *call, name string) (*model.Plan, error) {
 	if err := decodeBody(c.r, &p); err != nil {
 		return nil, err
 	}
-	if name != "" {
-		if p.Name != "" && p.Name != name {
-			return nil, model.Invalidf("name", "the body names %q, the path %q", p.Name, name)
-		}
-		p.Name = name
+	if err := takePathName(&p.Name, name); err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
