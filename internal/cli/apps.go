@@ -21,9 +21,9 @@ func newAppsCommand(e *env) *cobra.Command {
 		newAppsKeysStatusCommand(e, "enable", "Enable a disabled API key", model.StatusActive))
 	cmd.AddCommand(
 		newAppsCreateCommand(e),
-		newAppsListCommand(e),
-		newAppsGetCommand(e),
-		newAppsDeleteCommand(e),
+		newNamedListCommand(e, "List applications", (*client.Client).AllApplications, printApplications),
+		newNamedGetCommand(e, "Show an application", (*client.Client).GetApplication, printApplications),
+		newNamedDeleteCommand(e, "application", "NAME", "Delete an application with its keys and subscriptions", (*client.Client).DeleteApplication),
 		newAppsStatusCommand(e, "disable", "Disable an application (its keys are refused with 403)", model.StatusDisabled),
 		newAppsStatusCommand(e, "enable", "Enable a disabled application", model.StatusActive),
 		keys,
@@ -62,57 +62,6 @@ func newAppsCreateCommand(e *env) *cobra.Command {
 			return printApplications(e.stdout, o.output, []model.Application{*saved}, true)
 		}
 		fmt.Fprintf(e.stdout, "application/%s created; generate a key with: portico apps keys create %s\n", saved.Name, saved.Name)
-		return nil
-	}
-	return cmd
-}
-
-func newAppsListCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "list", Short: "List applications", Args: exactArgs()}
-	o := addClientFlags(cmd, e, outTable, outJSON, outYAML)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		as, err := c.AllApplications(cmd.Context())
-		if err != nil {
-			return err
-		}
-		return printApplications(e.stdout, o.output, as, false)
-	}
-	return cmd
-}
-
-func newAppsGetCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "get NAME", Short: "Show an application", Args: exactArgs("NAME")}
-	o := addClientFlags(cmd, e, outTable, outJSON, outYAML)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		a, err := c.GetApplication(cmd.Context(), args[0])
-		if err != nil {
-			return err
-		}
-		return printApplications(e.stdout, o.output, []model.Application{*a}, true)
-	}
-	return cmd
-}
-
-func newAppsDeleteCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "delete NAME", Short: "Delete an application with its keys and subscriptions", Args: exactArgs("NAME")}
-	o := addClientFlags(cmd, e)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		if err := c.DeleteApplication(cmd.Context(), args[0]); err != nil {
-			return fmt.Errorf("delete application %s: %w", args[0], err)
-		}
-		fmt.Fprintf(e.stdout, "application/%s deleted\n", args[0])
 		return nil
 	}
 	return cmd

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portico-dev/portico/internal/client"
 	"github.com/portico-dev/portico/internal/model"
 )
 
@@ -13,7 +14,10 @@ import (
 func newEnvCommand(e *env) *cobra.Command {
 	cmd := groupCommand("env", "Create, list, show and delete environments")
 	cmd.Aliases = []string{"environments"}
-	cmd.AddCommand(newEnvCreateCommand(e), newEnvListCommand(e), newEnvGetCommand(e), newEnvDeleteCommand(e))
+	cmd.AddCommand(newEnvCreateCommand(e),
+		newNamedListCommand(e, "List environments", (*client.Client).AllEnvironments, printEnvironments),
+		newNamedGetCommand(e, "Show an environment", (*client.Client).GetEnvironment, printEnvironments),
+		newNamedDeleteCommand(e, "environment", "NAME", "Delete an environment with nothing deployed", (*client.Client).DeleteEnvironment))
 	return cmd
 }
 
@@ -45,57 +49,6 @@ func newEnvCreateCommand(e *env) *cobra.Command {
 			return printEnvironments(e.stdout, o.output, []model.Environment{*env}, true)
 		}
 		fmt.Fprintf(e.stdout, "environment/%s created\n", env.Name)
-		return nil
-	}
-	return cmd
-}
-
-func newEnvListCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "list", Short: "List environments", Args: exactArgs()}
-	o := addClientFlags(cmd, e, outTable, outJSON, outYAML)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		envs, err := c.AllEnvironments(cmd.Context())
-		if err != nil {
-			return err
-		}
-		return printEnvironments(e.stdout, o.output, envs, false)
-	}
-	return cmd
-}
-
-func newEnvGetCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "get NAME", Short: "Show an environment", Args: exactArgs("NAME")}
-	o := addClientFlags(cmd, e, outTable, outJSON, outYAML)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		env, err := c.GetEnvironment(cmd.Context(), args[0])
-		if err != nil {
-			return err
-		}
-		return printEnvironments(e.stdout, o.output, []model.Environment{*env}, true)
-	}
-	return cmd
-}
-
-func newEnvDeleteCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "delete NAME", Short: "Delete an environment with nothing deployed", Args: exactArgs("NAME")}
-	o := addClientFlags(cmd, e)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		if err := c.DeleteEnvironment(cmd.Context(), args[0]); err != nil {
-			return fmt.Errorf("delete environment %s: %w", args[0], err)
-		}
-		fmt.Fprintf(e.stdout, "environment/%s deleted\n", args[0])
 		return nil
 	}
 	return cmd

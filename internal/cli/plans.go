@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portico-dev/portico/internal/client"
 	"github.com/portico-dev/portico/internal/model"
 )
 
@@ -15,7 +16,10 @@ import (
 func newPlansCommand(e *env) *cobra.Command {
 	cmd := groupCommand("plans", "Manage plans: rate limits, quotas and message sizes that applications subscribe under")
 	cmd.Aliases = []string{"plan"}
-	cmd.AddCommand(newPlansCreateCommand(e), newPlansListCommand(e), newPlansGetCommand(e), newPlansDeleteCommand(e),
+	cmd.AddCommand(newPlansCreateCommand(e),
+		newNamedListCommand(e, "List plans", (*client.Client).AllPlans, printPlans),
+		newNamedGetCommand(e, "Show a plan", (*client.Client).GetPlan, printPlans),
+		newNamedDeleteCommand(e, "plan", "NAME", "Delete a plan no subscription uses", (*client.Client).DeletePlan),
 		newPlansStatusCommand(e, "disable", "Disable a plan: its subscriptions are refused with 403", model.StatusDisabled),
 		newPlansStatusCommand(e, "enable", "Enable a disabled plan", model.StatusActive))
 	return cmd
@@ -92,57 +96,6 @@ func perUnit(flag, s string) (int64, string, error) {
 		return 0, "", usagef("%s %q: want N/UNIT, e.g. 100/second or 10000/month", flag, s)
 	}
 	return v, strings.TrimSpace(per), nil
-}
-
-func newPlansListCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "list", Short: "List plans", Args: exactArgs()}
-	o := addClientFlags(cmd, e, outTable, outJSON, outYAML)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		ps, err := c.AllPlans(cmd.Context())
-		if err != nil {
-			return err
-		}
-		return printPlans(e.stdout, o.output, ps, false)
-	}
-	return cmd
-}
-
-func newPlansGetCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "get NAME", Short: "Show a plan", Args: exactArgs("NAME")}
-	o := addClientFlags(cmd, e, outTable, outJSON, outYAML)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		p, err := c.GetPlan(cmd.Context(), args[0])
-		if err != nil {
-			return err
-		}
-		return printPlans(e.stdout, o.output, []model.Plan{*p}, true)
-	}
-	return cmd
-}
-
-func newPlansDeleteCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "delete NAME", Short: "Delete a plan no subscription uses", Args: exactArgs("NAME")}
-	o := addClientFlags(cmd, e)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		if err := c.DeletePlan(cmd.Context(), args[0]); err != nil {
-			return fmt.Errorf("delete plan %s: %w", args[0], err)
-		}
-		fmt.Fprintf(e.stdout, "plan/%s deleted\n", args[0])
-		return nil
-	}
-	return cmd
 }
 
 // newPlansStatusCommand reads the plan and puts it back with the new status.

@@ -21,7 +21,7 @@ func newUsersCommand(e *env) *cobra.Command {
 		newUsersFlagCommand(e, "disable", "Disable a user (their tokens stop working)", true),
 		newUsersFlagCommand(e, "enable", "Enable a disabled user", false),
 		newUsersPasswdCommand(e),
-		newUsersDeleteCommand(e),
+		newNamedDeleteCommand(e, "user", "USERNAME", "Delete a user and their tokens", (*client.Client).DeleteUser),
 		newConsumersCommand(e, "api"), // API users: portico users api ...
 	)
 	return cmd
@@ -132,23 +132,6 @@ func newUsersPasswdCommand(e *env) *cobra.Command {
 			return err
 		}
 		return patchUser(cmd, o, username, client.UserPatch{Password: &pw}, "has a new password")
-	}
-	return cmd
-}
-
-func newUsersDeleteCommand(e *env) *cobra.Command {
-	cmd := &cobra.Command{Use: "delete USERNAME", Short: "Delete a user and their tokens", Args: exactArgs("USERNAME")}
-	o := addClientFlags(cmd, e)
-	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		c, err := o.client()
-		if err != nil {
-			return err
-		}
-		if err := c.DeleteUser(cmd.Context(), args[0]); err != nil {
-			return fmt.Errorf("delete user %s: %w", args[0], err)
-		}
-		fmt.Fprintf(e.stdout, "user/%s deleted\n", args[0])
-		return nil
 	}
 	return cmd
 }

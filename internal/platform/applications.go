@@ -3,7 +3,6 @@ package platform
 import (
 	"crypto/rand"
 	"encoding/base32"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -88,11 +87,8 @@ func decodeApplication(c *call, name string) (*model.Application, error) {
 	if err := decodeBody(c.r, &a); err != nil {
 		return nil, err
 	}
-	if name != "" {
-		if a.Name != "" && a.Name != name {
-			return nil, model.Invalidf("name", "the body names %q, the path %q", a.Name, name)
-		}
-		a.Name = name
+	if err := takePathName(&a.Name, name); err != nil {
+		return nil, err
 	}
 	if len(a.Keys) > 0 {
 		return nil, model.Invalidf("keys", "keys are generated with POST /api/v1/applications/%s/keys, never sent", a.Name)
@@ -123,36 +119,21 @@ func (s *Server) putApplication(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	dry, err := dryRun(c.r)
-	if err != nil {
-		return nil, err
-	}
-	res := store.ApplyResult{Kind: KindApplication, Name: a.Name}
-	if dry {
-		cur, err := s.store.GetApplication(c.r.Context(), a.Name)
-		switch {
-		case errors.Is(err, model.ErrNotFound):
-			res.Action = store.Created
-		case err != nil:
-			return nil, err
-		default:
-			a.Spec.Status = activeIfEmpty(a.Spec.Status)
-			res.Action = store.Updated
-			if cur.Description == a.Description && cur.Spec.Owner == a.Spec.Owner && cur.Spec.Contact == a.Spec.Contact &&
-				cur.Spec.Status == a.Spec.Status && slices.Equal(cur.Spec.Subscriptions, a.Spec.Subscriptions) {
-				res.Action = store.Unchanged
+	ctx := c.r.Context()
+	return s.putGlobal(c, store.ApplyResult{Kind: KindApplication, Name: a.Name},
+		func() (bool, error) {
+			cur, err := s.store.GetApplication(ctx, a.Name)
+			if err != nil {
+				return false, err
 			}
-		}
-		return ok(res)
-	}
-	_, res.Action, err = s.store.PutApplication(c.r.Context(), a, false)
-	if err != nil {
-		return nil, err
-	}
-	if res.Action != store.Unchanged {
-		s.notifier.notifyAll()
-	}
-	return ok(res)
+			a.Spec.Status = activeIfEmpty(a.Spec.Status)
+			return cur.Description == a.Description && cur.Spec.Owner == a.Spec.Owner && cur.Spec.Contact == a.Spec.Contact &&
+				cur.Spec.Status == a.Spec.Status && slices.Equal(cur.Spec.Subscriptions, a.Spec.Subscriptions), nil
+		},
+		func() (store.ApplyAction, error) {
+			_, action, err := s.store.PutApplication(ctx, a, false)
+			return action, err
+		})
 }
 
 func (s *Server) deleteApplication(c *call) (*reply, error) {

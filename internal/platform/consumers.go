@@ -55,11 +55,8 @@ func decodeConsumer(c *call, name string) (*consumerRequest, error) {
 	if err := decodeBody(c.r, &req); err != nil {
 		return nil, err
 	}
-	if name != "" {
-		if req.Name != "" && req.Name != name {
-			return nil, model.Invalidf("name", "the body names %q, the path %q", req.Name, name)
-		}
-		req.Name = name
+	if err := takePathName(&req.Name, name); err != nil {
+		return nil, err
 	}
 	if err := validateConsumerDoc(&req.ConsumerDoc); err != nil {
 		return nil, err

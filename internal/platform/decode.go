@@ -236,3 +236,17 @@ func appendFields(dst *model.ValidationError, prefix string, err error) {
 	}
 	dst.Fields = append(dst.Fields, model.FieldError{Path: prefix, Message: err.Error()})
 }
+
+// takePathName gives a body the path's name: the body may leave its name
+// out or repeat the path's, never name another. An empty path (a POST)
+// leaves the body's name as it is.
+func takePathName(body *string, path string) error {
+	if path == "" {
+		return nil
+	}
+	if *body != "" && *body != path {
+		return model.Invalidf("name", "the body names %q, the path %q", *body, path)
+	}
+	*body = path
+	return nil
+}

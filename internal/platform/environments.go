@@ -34,11 +34,8 @@ func decodeEnvironment(c *call, name string) (*model.Environment, error) {
 	if err := decodeBody(c.r, &env); err != nil {
 		return nil, err
 	}
-	if name != "" {
-		if env.Name != "" && env.Name != name {
-			return nil, model.Invalidf("name", "the body names %q, the path %q", env.Name, name)
-		}
-		env.Name = name
+	if err := takePathName(&env.Name, name); err != nil {
+		return nil, err
 	}
 	if err := env.Validate(); err != nil {
 		return nil, err

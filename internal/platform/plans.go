@@ -42,6 +42,38 @@ func dryRun(r *http.Request) (bool, error) {
 	return b, nil
 }
 
+// putGlobal is the end of a PUT of a plan or an application, which are
+// global. With ?dryRun=true it only says what put would do: created when
+// the stored one is not found, unchanged when unchanged reports so. Else it
+// puts, and wakes every snapshot waiter when something changed.
+func (s *Server) putGlobal(c *call, res store.ApplyResult, unchanged func() (bool, error), put func() (store.ApplyAction, error)) (*reply, error) {
+	dry, err := dryRun(c.r)
+	if err != nil {
+		return nil, err
+	}
+	if dry {
+		same, err := unchanged()
+		switch {
+		case errors.Is(err, model.ErrNotFound):
+			res.Action = store.Created
+		case err != nil:
+			return nil, err
+		case same:
+			res.Action = store.Unchanged
+		default:
+			res.Action = store.Updated
+		}
+		return ok(res)
+	}
+	if res.Action, err = put(); err != nil {
+		return nil, err
+	}
+	if res.Action != store.Unchanged {
+		s.notifier.notifyAll()
+	}
+	return ok(res)
+}
+
 func (s *Server) listPlans(c *call) (*reply, error) {
 	page, err := pageOf(c.r)
 	if err != nil {
@@ -69,11 +101,8 @@ func decodePlan(c *call, name string) (*model.Plan, error) {
 	if err := decodeBody(c.r, &p); err != nil {
 		return nil, err
 	}
-	if name != "" {
-		if p.Name != "" && p.Name != name {
-			return nil, model.Invalidf("name", "the body names %q, the path %q", p.Name, name)
-		}
-		p.Name = name
+	if err := takePathName(&p.Name, name); err != nil {
+		return nil, err
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -101,35 +130,20 @@ func (s *Server) putPlan(c *call) (*reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	dry, err := dryRun(c.r)
-	if err != nil {
-		return nil, err
-	}
-	res := store.ApplyResult{Kind: KindPlan, Name: p.Name}
-	if dry {
-		cur, err := s.store.GetPlan(c.r.Context(), p.Name)
-		switch {
-		case errors.Is(err, model.ErrNotFound):
-			res.Action = store.Created
-		case err != nil:
-			return nil, err
-		default:
-			p.Spec.Status = activeIfEmpty(p.Spec.Status)
-			res.Action = store.Updated
-			if cur.Description == p.Description && reflect.DeepEqual(cur.Spec, p.Spec) {
-				res.Action = store.Unchanged
+	ctx := c.r.Context()
+	return s.putGlobal(c, store.ApplyResult{Kind: KindPlan, Name: p.Name},
+		func() (bool, error) {
+			cur, err := s.store.GetPlan(ctx, p.Name)
+			if err != nil {
+				return false, err
 			}
-		}
-		return ok(res)
-	}
-	_, res.Action, err = s.store.PutPlan(c.r.Context(), p, false)
-	if err != nil {
-		return nil, err
-	}
-	if res.Action != store.Unchanged {
-		s.notifier.notifyAll()
-	}
-	return ok(res)
+			p.Spec.Status = activeIfEmpty(p.Spec.Status)
+			return cur.Description == p.Description && reflect.DeepEqual(cur.Spec, p.Spec), nil
+		},
+		func() (store.ApplyAction, error) {
+			_, action, err := s.store.PutPlan(ctx, p, false)
+			return action, err
+		})
 }
 
 func (s *Server) deletePlan(c *call) (*reply, error) {

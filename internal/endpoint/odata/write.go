@@ -76,6 +76,15 @@ func values(set *query.EntitySet, obj map[string]any) (map[*query.Property]any, 
 	return out, nil
 }
 
+// bodyValues reads the request's entity and converts its properties.
+func (rq *request) bodyValues(set *query.EntitySet) (map[*query.Property]any, error) {
+	obj, err := rq.body()
+	if err != nil {
+		return nil, err
+	}
+	return values(set, obj)
+}
+
 func (rq *request) readOnly(set *query.EntitySet) error {
 	if set.ReadOnly {
 		return errorf(http.StatusMethodNotAllowed, "methodNotAllowed", set.Name, set.Name+" is read-only")
@@ -88,11 +97,7 @@ func (rq *request) create() error {
 	if err := rq.readOnly(set); err != nil {
 		return err
 	}
-	obj, err := rq.body()
-	if err != nil {
-		return err
-	}
-	vals, err := values(set, obj)
+	vals, err := rq.bodyValues(set)
 	if err != nil {
 		return err
 	}
@@ -155,32 +160,30 @@ func (rq *request) create() error {
 	if set.ETag != nil {
 		h.Set("ETag", etagOf(set, row))
 	}
-	if preferMinimal(rq.r) {
+	if prefers(rq.r, "return=minimal") {
 		h.Set("OData-EntityId", loc)
 		h.Set("Preference-Applied", "return=minimal")
 		rq.w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
+	rq.writeEntity(http.StatusCreated, set, row)
+	return nil
+}
+
+// writeEntity answers one written entity, read back, with its context.
+func (rq *request) writeEntity(status int, set *query.EntitySet, row map[string]any) {
 	var buf bytes.Buffer
 	buf.WriteString(`{"@odata.context":`)
 	writeJSON(&buf, rq.root+"$metadata#"+set.Name+"/$entity")
 	rq.entity(&buf, set, row, nil, nil, true)
-	rq.write(http.StatusCreated, jsonType, buf.Bytes())
-	return nil
+	rq.write(status, jsonType, buf.Bytes())
 }
 
-func preferMinimal(r *http.Request) bool {
+// prefers reports whether a Prefer header asks for pref, such as
+// "return=minimal"; spaces in the header are ignored.
+func prefers(r *http.Request, pref string) bool {
 	for _, v := range r.Header.Values("Prefer") {
-		if strings.Contains(strings.ReplaceAll(v, " ", ""), "return=minimal") {
-			return true
-		}
-	}
-	return false
-}
-
-func preferRepresentation(r *http.Request) bool {
-	for _, v := range r.Header.Values("Prefer") {
-		if strings.Contains(strings.ReplaceAll(v, " ", ""), "return=representation") {
+		if strings.Contains(strings.ReplaceAll(v, " ", ""), pref) {
 			return true
 		}
 	}
@@ -199,37 +202,42 @@ func (rq *request) ifMatch(set *query.EntitySet) (*odatasql.Match, error) {
 	}
 	tag := strings.TrimPrefix(h, "W/")
 	if len(tag) < 2 || tag[0] != '"' || tag[len(tag)-1] != '"' {
-		return nil, errorf(http.StatusPreconditionFailed, "preconditionFailed", "If-Match", "the ETag does not match")
+		return nil, etagMismatch()
 	}
 	text, err := url.PathUnescape(tag[1 : len(tag)-1])
 	if err != nil {
-		return nil, errorf(http.StatusPreconditionFailed, "preconditionFailed", "If-Match", "the ETag does not match")
+		return nil, etagMismatch()
 	}
 	var v any = text
 	switch set.ETag.Type {
 	case query.TInt:
 		n, err := strconv.ParseInt(text, 10, 64)
 		if err != nil {
-			return nil, errorf(http.StatusPreconditionFailed, "preconditionFailed", "If-Match", "the ETag does not match")
+			return nil, etagMismatch()
 		}
 		v = n
 	case query.TDecimal, query.TDouble:
 		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
-			return nil, errorf(http.StatusPreconditionFailed, "preconditionFailed", "If-Match", "the ETag does not match")
+			return nil, etagMismatch()
 		}
 		v = f
 	case query.TDateTimeOffset:
 		t, err := time.Parse(time.RFC3339Nano, text)
 		if err != nil {
-			return nil, errorf(http.StatusPreconditionFailed, "preconditionFailed", "If-Match", "the ETag does not match")
+			return nil, etagMismatch()
 		}
 		v = t.UTC()
 	}
 	return &odatasql.Match{Prop: set.ETag, Value: v}, nil
 }
 
-// written reports a write that changed no row: the entity is gone (404)
+// etagMismatch is the answer to an If-Match ETag that cannot be the set's.
+func etagMismatch() error {
+	return errorf(http.StatusPreconditionFailed, "preconditionFailed", "If-Match", "the ETag does not match")
+}
+
+// unchanged reports a write that changed no row: the entity is gone (404)
 // or its ETag moved on (412).
 func (rq *request) unchanged(set *query.EntitySet, cond *odatasql.Match) error {
 	if cond != nil {
@@ -253,11 +261,7 @@ func (rq *request) update(replace bool) error {
 	if err != nil {
 		return err
 	}
-	obj, err := rq.body()
-	if err != nil {
-		return err
-	}
-	vals, err := values(set, obj)
+	vals, err := rq.bodyValues(set)
 	if err != nil {
 		return err
 	}
@@ -316,16 +320,12 @@ func (rq *request) update(replace bool) error {
 	if set.ETag != nil {
 		rq.w.Header().Set("ETag", etagOf(set, row))
 	}
-	if !preferRepresentation(rq.r) {
+	if !prefers(rq.r, "return=representation") {
 		rq.w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	rq.w.Header().Set("Preference-Applied", "return=representation")
-	var buf bytes.Buffer
-	buf.WriteString(`{"@odata.context":`)
-	writeJSON(&buf, rq.root+"$metadata#"+set.Name+"/$entity")
-	rq.entity(&buf, set, row, nil, nil, true)
-	rq.write(http.StatusOK, jsonType, buf.Bytes())
+	rq.writeEntity(http.StatusOK, set, row)
 	return nil
 }
 

@@ -249,7 +249,7 @@ func (s *Store) ListApplications(ctx context.Context, page store.Page) ([]*model
 	}
 	var items []*model.Application
 	err = s.read(ctx, func(tx db) (err error) {
-		items, err = queryApplications(ctx, tx, q, args...)
+		items, err = queryAll(ctx, tx, scanApplication, q, args...)
 		if err != nil {
 			return err
 		}
@@ -260,23 +260,6 @@ func (s *Store) ListApplications(ctx context.Context, page store.Page) ([]*model
 	}
 	items, next := trim(items, n, func(a *model.Application) string { return encodeCursor(a.Name) })
 	return items, next, nil
-}
-
-func queryApplications(ctx context.Context, q db, query string, args ...any) ([]*model.Application, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []*model.Application
-	for rows.Next() {
-		a, err := scanApplication(rows)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, a)
-	}
-	return items, rows.Err()
 }
 
 // DeleteApplication implements store.Apps.
@@ -451,7 +434,7 @@ func appsAndPlans(ctx context.Context, tx db) ([]model.Plan, []model.Application
 	if err != nil {
 		return nil, nil, err
 	}
-	plans, err := queryPlans(ctx, tx, q, args...)
+	plans, err := queryAll(ctx, tx, scanPlan, q, args...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -459,7 +442,7 @@ func appsAndPlans(ctx context.Context, tx db) ([]model.Plan, []model.Application
 	if err != nil {
 		return nil, nil, err
 	}
-	apps, err := queryApplications(ctx, tx, q, args...)
+	apps, err := queryAll(ctx, tx, scanApplication, q, args...)
 	if err != nil {
 		return nil, nil, err
 	}

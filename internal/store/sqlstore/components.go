@@ -238,20 +238,7 @@ func (s *Store) ListComponents(ctx context.Context, kind model.Kind, page store.
 }
 
 func queryComponents(ctx context.Context, q db, query string, args ...any) ([]*model.Component, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*model.Component
-	for rows.Next() {
-		c, err := scanComponent(rows, q.k)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q, func(sc rowScanner) (*model.Component, error) { return scanComponent(sc, q.k) }, query, args...)
 }
 
 // DeleteComponent implements store.Components.

@@ -221,7 +221,7 @@ func (s *Store) ListConsumers(ctx context.Context, f store.ConsumerFilter, page 
 	if len(where) > 0 {
 		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
-	items, err := queryConsumers(ctx, s.reader(), q+fmt.Sprintf(` ORDER BY name LIMIT %d`, n+1), args...)
+	items, err := queryAll(ctx, s.reader(), scanConsumer, q+fmt.Sprintf(` ORDER BY name LIMIT %d`, n+1), args...)
 	if err != nil {
 		return nil, "", s.fail(err)
 	}
@@ -229,26 +229,9 @@ func (s *Store) ListConsumers(ctx context.Context, f store.ConsumerFilter, page 
 	return items, next, nil
 }
 
-func queryConsumers(ctx context.Context, q db, query string, args ...any) ([]*model.Consumer, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*model.Consumer
-	for rows.Next() {
-		c, err := scanConsumer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
 // snapshotConsumers lists the consumers env's snapshot holds, by name.
 func snapshotConsumers(ctx context.Context, tx db, env string) ([]model.Consumer, error) {
-	items, err := queryConsumers(ctx, tx, `SELECT `+consumerColumns+` FROM consumers WHERE `+environmentConsumers+` ORDER BY name`, env)
+	items, err := queryAll(ctx, tx, scanConsumer, `SELECT `+consumerColumns+` FROM consumers WHERE `+environmentConsumers+` ORDER BY name`, env)
 	if err != nil {
 		return nil, err
 	}

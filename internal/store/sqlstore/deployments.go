@@ -33,23 +33,6 @@ func scanEvent(sc interface{ Scan(...any) error }) (event, error) {
 	return e, err
 }
 
-func queryEvents(ctx context.Context, q db, query string, args ...any) ([]event, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
 // bumpRevision is the first statement of every deployment change: it takes
 // the environment row's lock (PostgreSQL), so that changes to one
 // environment happen one at a time, and numbers the new snapshot.
@@ -71,7 +54,7 @@ func activeOf(ctx context.Context, tx db, env string, root model.Ref, apiVersion
 		q += ` AND api_version = ?`
 		args = append(args, apiVersion)
 	}
-	return queryEvents(ctx, tx, q+` ORDER BY api_version`, args...)
+	return queryAll(ctx, tx, scanEvent, q+` ORDER BY api_version`, args...)
 }
 
 // Deploy implements store.Deployments.
@@ -230,7 +213,7 @@ func rollbackTarget(ctx context.Context, tx db, env string, root model.Ref, vers
 // the first package that differs from the current one and still exists.
 func previousPackage(ctx context.Context, tx db, env string, cur event) (*model.Package, error) {
 	d := cur.d
-	hist, err := queryEvents(ctx, tx, `SELECT `+deploymentColumns+` FROM deployments
+	hist, err := queryAll(ctx, tx, scanEvent, `SELECT `+deploymentColumns+` FROM deployments
 		WHERE environment = ? AND kind = ? AND name = ? AND api_version = ? AND action <> ? AND seq < ?
 		ORDER BY seq DESC`, env, d.Component.Kind, d.Component.Name, d.APIVersion, model.ActionUndeploy, cur.seq)
 	if err != nil {
@@ -324,7 +307,7 @@ func (s *Store) ListDeployments(ctx context.Context, f store.DeploymentFilter, p
 		q += ` WHERE ` + strings.Join(where, " AND ")
 	}
 	q += fmt.Sprintf(` ORDER BY seq DESC LIMIT %d`, n+1)
-	events, err := queryEvents(ctx, s.reader(), q, args...)
+	events, err := queryAll(ctx, s.reader(), scanEvent, q, args...)
 	if err != nil {
 		return nil, "", s.fail(err)
 	}
@@ -345,7 +328,7 @@ func (s *Store) Snapshot(ctx context.Context, env string) (*model.Snapshot, erro
 			return err
 		}
 		snap = &model.Snapshot{Environment: e.Name, Revision: e.Revision, Spec: e.Spec, Deployments: []model.SnapshotDeployment{}}
-		active, err := queryEvents(ctx, tx, `SELECT `+deploymentColumns+` FROM deployments
+		active, err := queryAll(ctx, tx, scanEvent, `SELECT `+deploymentColumns+` FROM deployments
 			WHERE environment = ? AND active ORDER BY kind, name, api_version`, env)
 		if err != nil {
 			return err

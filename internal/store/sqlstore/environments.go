@@ -158,20 +158,8 @@ func (s *Store) ListEnvironments(ctx context.Context, page store.Page) ([]*model
 		args = append(args, afterName)
 	}
 	q += fmt.Sprintf(` ORDER BY name LIMIT %d`, n+1)
-	rows, err := s.reader().query(ctx, q, args...)
+	items, err := queryAll(ctx, s.reader(), scanEnvironment, q, args...)
 	if err != nil {
-		return nil, "", s.fail(err)
-	}
-	defer rows.Close()
-	var items []*model.Environment
-	for rows.Next() {
-		e, err := scanEnvironment(rows)
-		if err != nil {
-			return nil, "", s.fail(err)
-		}
-		items = append(items, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", s.fail(err)
 	}
 	items, next := trim(items, n, func(e *model.Environment) string { return encodeCursor(e.Name) })

@@ -110,7 +110,7 @@ func (s *Store) ListPlans(ctx context.Context, page store.Page) ([]*model.Plan, 
 	if err != nil {
 		return nil, "", err
 	}
-	items, err := queryPlans(ctx, s.reader(), q, args...)
+	items, err := queryAll(ctx, s.reader(), scanPlan, q, args...)
 	if err != nil {
 		return nil, "", s.fail(err)
 	}
@@ -136,23 +136,6 @@ func byName(q, cursor string, n int) (string, []any, error) {
 		q += ` ORDER BY name`
 	}
 	return q, args, nil
-}
-
-func queryPlans(ctx context.Context, q db, query string, args ...any) ([]*model.Plan, error) {
-	rows, err := q.query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []*model.Plan
-	for rows.Next() {
-		p, err := scanPlan(rows)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, p)
-	}
-	return items, rows.Err()
 }
 
 // DeletePlan implements store.Apps.

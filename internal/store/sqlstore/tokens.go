@@ -92,20 +92,8 @@ func (s *Store) ListTokens(ctx context.Context, username string, page store.Page
 		args = append(args, afterAt, afterAt, afterID)
 	}
 	q += fmt.Sprintf(` ORDER BY created_at, id LIMIT %d`, n+1)
-	rows, err := s.reader().query(ctx, q, args...)
+	items, err := queryAll(ctx, s.reader(), scanToken, q, args...)
 	if err != nil {
-		return nil, "", s.fail(err)
-	}
-	defer rows.Close()
-	var items []*model.Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, "", s.fail(err)
-		}
-		items = append(items, t)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", s.fail(err)
 	}
 	items, next := trim(items, n, func(t *model.Token) string { return encodeCursor(micros(t.CreatedAt), t.ID) })

@@ -77,20 +77,8 @@ func (s *Store) ListUsers(ctx context.Context, page store.Page) ([]*model.User, 
 		args = append(args, afterName)
 	}
 	q += fmt.Sprintf(` ORDER BY username LIMIT %d`, n+1)
-	rows, err := s.reader().query(ctx, q, args...)
+	items, err := queryAll(ctx, s.reader(), scanUser, q, args...)
 	if err != nil {
-		return nil, "", s.fail(err)
-	}
-	defer rows.Close()
-	var items []*model.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, "", s.fail(err)
-		}
-		items = append(items, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", s.fail(err)
 	}
 	items, next := trim(items, n, func(u *model.User) string { return encodeCursor(u.Username) })

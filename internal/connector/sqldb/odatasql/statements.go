@@ -38,14 +38,7 @@ func (d Dialect) Select(s *Select) (string, []any, error) {
 	if cols == nil {
 		cols = s.Set.Props
 	}
-	for i, p := range cols {
-		if i > 0 {
-			w.sql(", ")
-		}
-		w.ident(p.Column)
-		w.sql(" AS ")
-		w.ident(p.Name)
-	}
+	w.aliased(cols)
 	w.sql(" FROM ")
 	w.ident(s.Set.Table)
 	if err := w.where(s); err != nil {
@@ -97,6 +90,19 @@ func (d Dialect) Select(s *Select) (string, []any, error) {
 	}
 	q, args := w.finish()
 	return q, args, nil
+}
+
+// aliased writes the columns of props, each aliased to its property name,
+// so that rows come keyed by property name.
+func (w *builder) aliased(props []*query.Property) {
+	for i, p := range props {
+		if i > 0 {
+			w.sql(", ")
+		}
+		w.ident(p.Column)
+		w.sql(" AS ")
+		w.ident(p.Name)
+	}
 }
 
 // Count writes the SELECT COUNT(*) of the rows s selects, before any
@@ -197,14 +203,7 @@ func (d Dialect) Insert(set *query.EntitySet, vals []Value, returning []*query.P
 	}
 	if d.Returning() && len(returning) > 0 {
 		w.sql(" RETURNING ")
-		for i, p := range returning {
-			if i > 0 {
-				w.sql(", ")
-			}
-			w.ident(p.Column)
-			w.sql(" AS ")
-			w.ident(p.Name)
-		}
+		w.aliased(returning)
 	}
 	return w.finish()
 }
@@ -261,14 +260,7 @@ func (d Dialect) Update(set *query.EntitySet, vals []Value, match []Match, versi
 		w.sql(" = ")
 		w.ident(set.Key[0].Column)
 	}
-	for i, m := range match {
-		if i == 0 {
-			w.sql(" WHERE ")
-		} else {
-			w.sql(" AND ")
-		}
-		w.match(m)
-	}
+	w.whereAll(match)
 	return w.finish()
 }
 
@@ -277,6 +269,12 @@ func (d Dialect) Delete(set *query.EntitySet, match []Match) (string, []any) {
 	w := &builder{d: d}
 	w.sql("DELETE FROM ")
 	w.ident(set.Table)
+	w.whereAll(match)
+	return w.finish()
+}
+
+// whereAll writes the WHERE of an entity's matches, all of them true.
+func (w *builder) whereAll(match []Match) {
 	for i, m := range match {
 		if i == 0 {
 			w.sql(" WHERE ")
@@ -285,7 +283,6 @@ func (d Dialect) Delete(set *query.EntitySet, match []Match) (string, []any) {
 		}
 		w.match(m)
 	}
-	return w.finish()
 }
 
 // Filter writes only the condition of a $filter, for tests and benchmarks.
