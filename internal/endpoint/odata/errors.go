@@ -8,6 +8,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/odata/query"
+	"github.com/portico-dev/portico/internal/endpoint/problem"
 )
 
 // errorBody is the OData JSON error format.
@@ -79,4 +80,14 @@ func writeError(w http.ResponseWriter, err error) (int, string) {
 // errorf is a *query.Error of any status.
 func errorf(status int, code, target, msg string) *query.Error {
 	return &query.Error{Status: status, Code: code, Target: target, Message: msg}
+}
+
+// WriteProblem answers a refusal made before the request reached the
+// service (authentication, limits: p) in the OData error format, with p's
+// status and headers.
+func WriteProblem(w http.ResponseWriter, p *problem.Problem) {
+	if p.ExecutionID != "" && w.Header().Get(endpoint.ExecutionIDHeader) == "" {
+		w.Header().Set(endpoint.ExecutionIDHeader, p.ExecutionID)
+	}
+	writeError(w, p)
 }

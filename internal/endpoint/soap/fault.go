@@ -142,3 +142,14 @@ func contentType(version string) string {
 func gone(err error, r *http.Request) bool {
 	return errors.Is(err, context.Canceled) && r.Context().Err() != nil
 }
+
+// WriteProblem answers a refusal made before SOAP was read (authentication,
+// limits: p) as a SOAP Fault of version ("1.1" or "1.2"), keeping p's HTTP
+// status and headers (WWW-Authenticate, Retry-After).
+func WriteProblem(w http.ResponseWriter, version string, p *problem.Problem) {
+	id := p.ExecutionID
+	if id == "" {
+		id = endpoint.EnsureExecutionID(w)
+	}
+	writeFault(w, version, id, transportFault(p))
+}

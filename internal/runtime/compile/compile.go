@@ -175,6 +175,7 @@ func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime
 		}
 		if err == nil {
 			h, releaseSecurity, err = c.secure(snap, router, plans, h)
+			h = styleRefusals(h)
 		}
 	}
 	if err != nil {

@@ -254,3 +254,31 @@ func TestApplicationKeysOnAnAPIKeyListener(t *testing.T) {
 	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami", "X-API-Key", "pk_app_key"), 429, "")
 	wantStatus(t, get(t, http.DefaultClient, base+"/ws/rest/hr/v1/whoami", "X-API-Key", "nobody's"), 401, "")
 }
+
+// TestRefusalsSpeakTheStyleOfThePath: a refusal by the layers in front of
+// the styles is a SOAP Fault on SOAP paths and an OData error on OData
+// paths, with its status and headers kept.
+func TestRefusalsSpeakTheStyleOfThePath(t *testing.T) {
+	t.Parallel()
+	rt, _ := startSecured(t, limitedSnapshot(t, 1, &model.LimitsSpec{RequestsPerSecond: 1}))
+	base := "http://" + rt.Addr()
+	get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami") // spends the second's request
+
+	a := get(t, http.DefaultClient, base+"/ws/soap/erp/v1")
+	if a.status != 429 || !strings.Contains(a.header.Get("Content-Type"), "text/xml") ||
+		!strings.Contains(a.body, "<soap:Fault>") || a.header.Get("Retry-After") == "" {
+		t.Errorf("SOAP 1.1 refusal: %d %v %s", a.status, a.header, a.body)
+	}
+	a = get(t, http.DefaultClient, base+"/ws/soap12/erp/v1")
+	if a.status != 429 || !strings.Contains(a.body, "<soap:Value>soap:Sender</soap:Value>") {
+		t.Errorf("SOAP 1.2 refusal: %d %s", a.status, a.body)
+	}
+	a = get(t, http.DefaultClient, base+"/ws/odata/erp/v1/")
+	if a.status != 429 || !strings.Contains(a.body, `"error":{"code":`) || a.header.Get("Retry-After") == "" {
+		t.Errorf("OData refusal: %d %v %s", a.status, a.header, a.body)
+	}
+	a = get(t, http.DefaultClient, base+"/ws/rest/erp/v1/whoami")
+	if a.status != 429 || a.header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("REST refusal: %d %v", a.status, a.header)
+	}
+}
