@@ -74,6 +74,7 @@ type Store interface {
 	Consumers
 	Audit
 	Async
+	Queue
 }
 
 // Components are saved as immutable, numbered revisions.

@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ConcurrentGlobalWrites", testConcurrentGlobalWrites},
 		{"ExecutionResults", testExecutionResults}, {"Deliveries", testDeliveries}, {"CancelRequests", testCancelRequests},
 		{"AsyncRetention", testAsyncRetention},
+		{"Queue", testQueue}, {"QueueConcurrentClaims", testQueueConcurrentClaims},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
