@@ -91,8 +91,10 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		return err
 	}
 	defer closeShared()
+	id := runtimeInstanceID()
 	disp, err := execution.NewDispatcher(execution.DispatcherConfig{
 		Reporter: runtime.NewControlPlaneSink(cl), Cancels: cl, DataDir: c.data, PlatformURL: cl.BaseURL(), Logger: logger,
+		Queue: cl, Environment: c.env, RuntimeID: id,
 	})
 	if err != nil {
 		return err
@@ -103,7 +105,6 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	dctx, stopCancels := context.WithCancel(ctx)
 	defer stopCancels()
 	go disp.Run(dctx)
-	id := runtimeInstanceID()
 	comp, err := compile.New(compile.Options{Logger: logger, Recorder: rec, RuntimeID: id, Shared: shared, Dispatcher: disp})
 	if err != nil {
 		return err

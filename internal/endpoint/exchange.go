@@ -128,6 +128,14 @@ func NewExchange(cfg Config, opts Options) (*Exchange, error) {
 // ServeHTTP runs the operation for one request.
 func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if x.async != nil && (x.asyncEP != nil || r.Header[MaxWaitHeader] != nil) {
+		if c, ok := r.Context().Value(claimedKey{}).(*claimed); ok {
+			x.serveClaimed(w, r, c)
+			return
+		}
+		if q := x.queued(); q != nil {
+			x.serveQueued(w, r, q)
+			return
+		}
 		x.serveDetachable(w, r)
 		return
 	}
