@@ -57,7 +57,7 @@ func Replay(h http.Handler) func(ctx context.Context, item *model.QueuedExecutio
 		}
 		r.URL.RawQuery = item.Query
 		r.RequestURI = r.URL.RequestURI()
-		r.Header = item.Header.Clone()
+		r.Header = http.Header(item.Header).Clone()
 		if r.Header == nil {
 			r.Header = http.Header{}
 		}

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"net/http"
 	"strings"
 	"time"
 )
@@ -26,8 +25,8 @@ type QueuedExecution struct {
 	Query string `json:"query,omitempty"`
 	// Header holds the request headers the endpoint reads (declared
 	// headers, Content-Type).
-	Header http.Header `json:"header,omitempty"`
-	Body   []byte      `json:"body,omitempty"`
+	Header map[string][]string `json:"header,omitempty"`
+	Body   []byte              `json:"body,omitempty"`
 	// Callback is the webhook URL the result goes to, if any.
 	Callback string `json:"callback,omitempty"`
 	// User is the authenticated caller, handed to the process as inuser.

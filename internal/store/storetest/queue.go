@@ -53,7 +53,7 @@ func testQueue(t *testing.T, s store.Store) {
 		t.Fatalf("claim oldest = %v, %v", got, err)
 	}
 	if got.ID != "x-1" || got.Method != "POST" || got.Path != q1.Path || got.Query != "a=1" || string(got.Body) != `{"n":1}` ||
-		got.Header.Get("Content-Type") != "application/json" || got.Callback != q1.Callback || got.User != "ann" ||
+		http.Header(got.Header).Get("Content-Type") != "application/json" || got.Callback != q1.Callback || got.User != "ann" ||
 		got.API != "jobs" || got.Endpoint != "POST /reports" || !got.EnqueuedAt.Equal(t0) {
 		t.Fatalf("claimed item = %+v, want x-1 as enqueued", got)
 	}
