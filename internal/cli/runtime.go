@@ -95,8 +95,10 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		return err
 	}
 	defer closeShared()
+	id := runtimeInstanceID()
 	disp, err := execution.NewDispatcher(execution.DispatcherConfig{
 		Reporter: runtime.NewControlPlaneSink(cl), Cancels: cl, DataDir: c.data, PlatformURL: cl.BaseURL(), Logger: logger,
+		Queue: cl, Environment: c.env, RuntimeID: id,
 	})
 	if err != nil {
 		return err
@@ -107,7 +109,6 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 	dctx, stopCancels := context.WithCancel(ctx)
 	defer stopCancels()
 	go disp.Run(dctx)
-	id := runtimeInstanceID()
 	pt, err := newPlaneTelemetry(ctx, telemetry.Runtime, c.tel, logger)
 	if err != nil {
 		return err

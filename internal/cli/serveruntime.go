@@ -78,15 +78,16 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		tok.revoke()
 		return nil, err
 	}
+	id := runtimeInstanceID()
 	disp, err := execution.NewDispatcher(execution.DispatcherConfig{
 		Reporter: storeSink{st}, Cancels: st, DataDir: cfg.data, PlatformURL: "http://" + loopback(cpAddr), Logger: logger,
+		Queue: storeQueue{st}, Environment: serveEnvironment, RuntimeID: id,
 	})
 	if err != nil {
 		closeRecorder(rec, logger)
 		tok.revoke()
 		return nil, err
 	}
-	id := runtimeInstanceID()
 	comp, err := compile.New(compile.Options{Logger: logger, Recorder: pt.recorder(rec), RuntimeID: id, Shared: shared, OnSharedFailure: pt.sharedFailed, Dispatcher: disp})
 	if err != nil {
 		closeShared()
@@ -296,4 +297,30 @@ func (t *selfToken) delete(id string) {
 	if err := t.st.DeleteToken(ctx, id); err != nil && !errors.Is(err, model.ErrNotFound) {
 		t.log.Warn("cannot delete the runtime's old token; it expires by itself", "err", err)
 	}
+}
+
+// storeQueue is the durable queue of serve's embedded runtime: the store,
+// directly, as for its records (storeSink).
+type storeQueue struct{ st store.Store }
+
+// EnqueueExecution implements execution.Queue.
+func (q storeQueue) EnqueueExecution(ctx context.Context, item *model.QueuedExecution, rec *model.Execution) error {
+	if _, err := q.st.EnqueueExecution(ctx, item); err != nil {
+		return err
+	}
+	if rec == nil {
+		return nil
+	}
+	_, err := q.st.InsertExecutions(ctx, []*model.Execution{rec})
+	return err
+}
+
+// ClaimExecution implements execution.Queue.
+func (q storeQueue) ClaimExecution(ctx context.Context, env, id, runtime string, lease time.Duration) (*model.QueuedExecution, error) {
+	return q.st.ClaimExecution(ctx, env, id, runtime, time.Now(), lease)
+}
+
+// RenewExecutionLeases implements execution.Queue.
+func (q storeQueue) RenewExecutionLeases(ctx context.Context, runtime string, ids []string, lease time.Duration) ([]string, error) {
+	return q.st.RenewExecutionLeases(ctx, runtime, ids, time.Now().Add(lease))
 }

@@ -3,7 +3,6 @@ package endpoint
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"sync"
@@ -127,16 +126,7 @@ func (x *Exchange) serveDetachable(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	link := x.async.StatusLink(id)
-	h := w.Header()
-	h.Set(StatusLinkHeader, link)
-	h.Set("Location", link)
-	h.Set("Content-Type", "application/json")
-	body, _ := json.Marshal(accepted{ExecutionID: id, Status: model.ExecInProcess, StatusLink: link})
-	body = append(body, '\n')
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusAccepted)
-	_, _ = w.Write(body)
+	x.answerAccepted(w, id)
 }
 
 // detachParams reads X-Max-Wait (capped) and the callback; wait 0 answers

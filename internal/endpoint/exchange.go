@@ -131,6 +131,14 @@ func (x *Exchange) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Label the request for the telemetry with values prepared at compile time.
 	route.Set(r.Context(), x.rec.api, x.rec.endpoint, x.rec.process)
 	if x.async != nil && (x.asyncEP != nil || r.Header[MaxWaitHeader] != nil) {
+		if c, ok := r.Context().Value(claimedKey{}).(*claimed); ok {
+			x.serveClaimed(w, r, c)
+			return
+		}
+		if q := x.queued(); q != nil {
+			x.serveQueued(w, r, q)
+			return
+		}
 		x.serveDetachable(w, r)
 		return
 	}

@@ -17,6 +17,10 @@ type Binding struct {
 	retention time.Duration
 	policy    CallbackPolicy
 	link      string
+	// lease is how long a claim of queued work lasts between renewals;
+	// replay runs claimed work on this snapshot's routes (Activate).
+	lease  time.Duration
+	replay Replayer
 	// running counts this snapshot's detached executions, which may use
 	// its connection pools after their request has returned; onIdle runs
 	// when it drops to zero.

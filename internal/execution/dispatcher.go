@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/portico-dev/portico/internal/model"
@@ -48,6 +49,19 @@ type DispatcherConfig struct {
 	// CancelPoll is how often cancel requests are read while detached
 	// executions run (default 500ms).
 	CancelPoll time.Duration
+	// Queue is the control plane's durable queue: when set, async
+	// endpoints queue what they accept before answering 202, and the
+	// dispatcher claims the environment's queued work (nil: an accepted
+	// execution runs only on the runtime that accepted it).
+	Queue Queue
+	// Environment and RuntimeID name the queue this runtime claims from
+	// and the runtime in the leases (required with Queue).
+	Environment, RuntimeID string
+	// QueuePoll is how often the queue is read for work no runtime holds
+	// (DefaultQueuePoll); QueueConcurrency caps the queued executions
+	// running here (DefaultQueueConcurrency).
+	QueuePoll        time.Duration
+	QueueConcurrency int
 	// RetryMin and RetryMax bound the backoff of failed reports (defaults
 	// 500ms and 30s).
 	RetryMin, RetryMax time.Duration
@@ -73,7 +87,12 @@ type Dispatcher struct {
 	stop, stopReports context.CancelFunc
 	mu                sync.Mutex
 	running           map[string]context.CancelCauseFunc
-	runs, reports     sync.WaitGroup
+	// held are the queued executions whose lease this runtime renews;
+	// current is the latest compiled snapshot's binding, whose routes run
+	// claimed work.
+	held          map[string]struct{}
+	current       atomic.Pointer[Binding]
+	runs, reports sync.WaitGroup
 }
 
 // NewDispatcher opens the journal and reports, in the background, what a
@@ -85,6 +104,15 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	}
 	if cfg.CancelPoll <= 0 {
 		cfg.CancelPoll = DefaultCancelPoll
+	}
+	if cfg.Queue != nil && (cfg.Environment == "" || cfg.RuntimeID == "") {
+		return nil, errors.New("execution: DispatcherConfig.Environment and RuntimeID are required with Queue")
+	}
+	if cfg.QueuePoll <= 0 {
+		cfg.QueuePoll = DefaultQueuePoll
+	}
+	if cfg.QueueConcurrency <= 0 {
+		cfg.QueueConcurrency = DefaultQueueConcurrency
 	}
 	if cfg.RetryMin <= 0 {
 		cfg.RetryMin = 500 * time.Millisecond
@@ -104,7 +132,7 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dispatcher{cfg: cfg, log: log.With("component", "executions"), journal: j, running: map[string]context.CancelCauseFunc{}}
+	d := &Dispatcher{cfg: cfg, log: log.With("component", "executions"), journal: j, running: map[string]context.CancelCauseFunc{}, held: map[string]struct{}{}}
 	d.base, d.stop = context.WithCancel(context.Background())
 	d.reportCtx, d.stopReports = context.WithCancel(context.Background())
 	left, err := j.left()
@@ -125,9 +153,12 @@ func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
 	return d, nil
 }
 
-// Run polls cancel requests for the running detached executions until ctx
-// ends.
+// Run polls cancel requests for the running detached executions, and
+// claims queued work and renews its leases, until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context) {
+	if d.cfg.Queue != nil {
+		go d.runQueue(ctx)
+	}
 	if d.cfg.Cancels == nil {
 		return
 	}
@@ -311,5 +342,6 @@ func (d *Dispatcher) Bind(s *model.ExecutionSettings) *Binding {
 		retention: s.Retention(),
 		policy:    NewCallbackPolicy(s),
 		link:      strings.TrimSuffix(base, "/") + "/api/v1/executions/",
+		lease:     s.Lease(),
 	}
 }

@@ -15,6 +15,7 @@ import (
 type OutcomeStore interface {
 	SaveExecutionResult(ctx context.Context, r *model.ExecutionResult) error
 	EnqueueDelivery(ctx context.Context, d *model.Delivery) (bool, error)
+	CompleteQueuedExecutions(ctx context.Context, ids []string) error
 }
 
 // DeliveryIDPrefix starts the id of a delivery, which is also its
@@ -25,12 +26,15 @@ const DeliveryIDPrefix = "msg_"
 // SaveOutcomes keeps the results of the terminal records of recs that carry
 // one, and queues a webhook for those that name a callback. Both are
 // idempotent per execution, so a batch reported again is harmless. Call it
-// after the records themselves are stored.
+// after the records themselves are stored. A terminal record also takes
+// its execution off the durable queue, once its outcome is kept.
 func SaveOutcomes(ctx context.Context, st OutcomeStore, recs []*model.Execution, now time.Time) error {
+	var done []string
 	for _, x := range recs {
 		if x.Async == nil || !Terminal(x.Status) {
 			continue
 		}
+		done = append(done, x.ID)
 		if r := x.Async.Result; r != nil {
 			r.ExecutionID = x.ID
 			if r.ExpiresAt.IsZero() {
@@ -53,6 +57,11 @@ func SaveOutcomes(ctx context.Context, st OutcomeStore, recs []*model.Execution,
 		}
 		if _, err := st.EnqueueDelivery(ctx, d); err != nil {
 			return fmt.Errorf("execution %s: webhook: %w", x.ID, err)
+		}
+	}
+	if len(done) > 0 {
+		if err := st.CompleteQueuedExecutions(ctx, done); err != nil {
+			return fmt.Errorf("taking finished executions off the queue: %w", err)
 		}
 	}
 	return nil

@@ -39,6 +39,11 @@ type ExecutionSettings struct {
 	// the status link of a 202; the runtime's control-plane address when
 	// empty.
 	PlatformURL string `json:"platformURL,omitempty"`
+	// QueueLease is how long a runtime holds a queued async execution
+	// without renewing its lease, a Go duration (DefaultQueueLease, at
+	// least MinQueueLease): once it passes, another runtime of the
+	// environment takes the work over.
+	QueueLease string `json:"queueLease,omitempty"`
 }
 
 // Defaults and bounds of ExecutionSettings.
@@ -49,6 +54,9 @@ const (
 	DefaultResultMaxBytes  = 1 << 20
 	MaxResultBytes         = 2 << 20
 	DefaultDeliveryHorizon = 24 * time.Hour
+	DefaultQueueLease      = 30 * time.Second
+	MinQueueLease          = time.Second
+	MaxQueueLease          = time.Hour
 	// WebhookSecretPrefix starts every webhook secret.
 	WebhookSecretPrefix = "whsec_"
 )
@@ -85,6 +93,15 @@ func (s *ExecutionSettings) Horizon() time.Duration {
 	return durationOr(s.DeliveryHorizon, DefaultDeliveryHorizon)
 }
 
+// Lease returns how long a runtime holds queued work between renewals;
+// s may be nil.
+func (s *ExecutionSettings) Lease() time.Duration {
+	if s == nil {
+		return DefaultQueueLease
+	}
+	return min(max(durationOr(s.QueueLease, DefaultQueueLease), MinQueueLease), MaxQueueLease)
+}
+
 // WebhookKey decodes the webhook secret; nil when none is set.
 func (s *ExecutionSettings) WebhookKey() []byte {
 	if s == nil || s.WebhookSecret == "" {
@@ -118,6 +135,11 @@ func (s *ExecutionSettings) validate(e *errs, path string) {
 	}
 	if s.ResultMaxBytes < 0 || s.ResultMaxBytes > MaxResultBytes {
 		e.add(path+".resultMaxBytes", "must be between 0 and %d", MaxResultBytes)
+	}
+	if v := s.QueueLease; v != "" {
+		if d, err := time.ParseDuration(v); err != nil || d < MinQueueLease || d > MaxQueueLease {
+			e.add(path+".queueLease", "%q is not a Go duration between 1s and 1h", v)
+		}
 	}
 	for name, v := range map[string]string{"resultRetention": s.ResultRetention, "deliveryHorizon": s.DeliveryHorizon} {
 		if v == "" {

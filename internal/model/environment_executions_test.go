@@ -77,3 +77,39 @@ func TestEndpointAsyncValidate(t *testing.T) {
 		t.Errorf("relative webhook: %v", err)
 	}
 }
+
+func TestQueueLease(t *testing.T) {
+	var none *ExecutionSettings
+	if none.Lease() != DefaultQueueLease || (&ExecutionSettings{}).Lease() != DefaultQueueLease {
+		t.Errorf("default lease = %s, want %s", none.Lease(), DefaultQueueLease)
+	}
+	if got := (&ExecutionSettings{QueueLease: "2s"}).Lease(); got != 2*time.Second {
+		t.Errorf("lease 2s = %s", got)
+	}
+	for _, bad := range []string{"500ms", "2h", "soon", "-1s"} {
+		env := &Environment{Name: "dev", Spec: EnvironmentSpec{Executions: &ExecutionSettings{QueueLease: bad}}}
+		if err := env.Validate(); err == nil || !strings.Contains(err.Error(), "queueLease") {
+			t.Errorf("queueLease %q: %v, want an error naming queueLease", bad, err)
+		}
+	}
+}
+
+func TestQueuedExecutionValidate(t *testing.T) {
+	ok := QueuedExecution{ID: "0195f0a0-1c2d", Environment: "dev", Method: "POST", Path: "/ws/rest/x"}
+	if err := ok.Validate(); err != nil {
+		t.Fatalf("valid item: %v", err)
+	}
+	for name, mut := range map[string]func(q *QueuedExecution){
+		"no id":     func(q *QueuedExecution) { q.ID = "" },
+		"slash id":  func(q *QueuedExecution) { q.ID = "a/b" },
+		"no method": func(q *QueuedExecution) { q.Method = "" },
+		"rel path":  func(q *QueuedExecution) { q.Path = "ws/rest" },
+		"big body":  func(q *QueuedExecution) { q.Body = make([]byte, MaxQueuedBody+1) },
+	} {
+		q := ok
+		mut(&q)
+		if err := q.Validate(); !errors.Is(err, ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", name, err)
+		}
+	}
+}

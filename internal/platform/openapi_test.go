@@ -91,6 +91,7 @@ func TestRoutesMatchTheContract(t *testing.T) {
 		"POST /executions/batch", "GET /executions", "GET /executions/{id}",
 		"POST /runtimes/heartbeat", "GET /runtimes",
 		"GET /executions/{id}/result", "POST /executions/{id}/cancel", "POST /executions/cancellations",
+		"POST /executions/queue", "POST /executions/claim", "POST /executions/leases",
 		"GET /deliveries", "GET /deliveries/{id}", "POST /deliveries/{id}/resend",
 		"GET /apis/{name}/openapi.json", "GET /apis/{name}/openapi.yaml", "GET /apis/{name}/wsdl", "GET /apis/{name}/metadata",
 		"POST /metrics/report", "GET /metrics/summary", "GET /metrics/live",

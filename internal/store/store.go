@@ -75,6 +75,7 @@ type Store interface {
 	Audit
 	Async
 	MetricsBlocks
+	Queue
 }
 
 // Components are saved as immutable, numbered revisions.

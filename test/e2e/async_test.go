@@ -169,6 +169,7 @@ name: dev
 spec:
   executions:
     maxWaitMs: 30000
+    queueLease: 2s
     webhookSecret: ` + webhookSecret + `
     callbackHosts: ["127.0.0.1", "hooks.example.com"]
     allowPrivateCallbacks: true
@@ -504,8 +505,9 @@ func TestCancelStopsARunningExecution(t *testing.T) {
 
 // TestKillMidDeliveryThenRestartDelivers: serve is killed while an async
 // execution runs and while a webhook is still being refused; after a
-// restart on the same data, the execution is visibly ABORTED, and every
-// webhook, the one pending at the kill included, is delivered.
+// restart on the same data, the execution, still queued, is claimed once
+// its lease passes and run again to COMPLETE, and every webhook, the one
+// pending at the kill included, is delivered.
 func TestKillMidDeliveryThenRestartDelivers(t *testing.T) {
 	t.Parallel()
 	up := newUpstream(t)
@@ -545,8 +547,9 @@ func TestKillMidDeliveryThenRestartDelivers(t *testing.T) {
 	srv := startServer(t, baseEnv(t, "PORTICO_WEBHOOK_RETRY_MIN=200ms", "PORTICO_WEBHOOK_INTERVAL=100ms"),
 		"--listen", strings.TrimPrefix(s.srv.URL, "http://"), "--gateway-listen", "127.0.0.1:0", "--data", data)
 	_ = srv
-	x := s.waitStatus(t, second, 20*time.Second, "ABORTED", "COMPLETE", "ERROR")
-	if x["status"] != "ABORTED" {
+	go func() { up.release <- struct{}{} }()
+	x := s.waitStatus(t, second, 30*time.Second, "ABORTED", "COMPLETE", "ERROR")
+	if x["status"] != "COMPLETE" {
 		t.Errorf("the execution running at the kill: %v", x)
 	}
 	seen := map[string]string{}
@@ -563,15 +566,16 @@ func TestKillMidDeliveryThenRestartDelivers(t *testing.T) {
 		_ = json.Unmarshal(h.body, &p)
 		seen[h.header.Get("webhook-id")] = p.Data.Status
 	}
-	if seen["msg_"+first] != "COMPLETE" || seen["msg_"+second] != "ABORTED" {
+	if seen["msg_"+first] != "COMPLETE" || seen["msg_"+second] != "COMPLETE" {
 		t.Errorf("webhooks after the restart: %v", seen)
 	}
 }
 
 // TestStandaloneRuntimeCancelAndRestart: a runtime apart from the control
 // plane picks up cancel requests through the platform API, and, killed
-// while an async execution runs, reports it ABORTED when it restarts on its
-// data directory; the webhook says so.
+// while an async execution runs, claims it again from the queue when it
+// restarts, once the dead instance's lease has passed, and runs it to
+// COMPLETE; the webhook says so.
 func TestStandaloneRuntimeCancelAndRestart(t *testing.T) {
 	t.Parallel()
 	up := newUpstream(t)
@@ -610,15 +614,16 @@ func TestStandaloneRuntimeCancelAndRestart(t *testing.T) {
 	}
 	<-rt.exited
 	startRuntimeProcess(t, rtEnv, "--data", rtData)
-	x := s.waitStatus(t, running, 20*time.Second, "ABORTED", "COMPLETE", "ERROR")
-	if x["status"] != "ABORTED" || !strings.Contains(fmt.Sprint(x["error"]), "runtime stopped") {
+	go func() { up.release <- struct{}{} }()
+	x := s.waitStatus(t, running, 30*time.Second, "ABORTED", "COMPLETE", "ERROR")
+	if x["status"] != "COMPLETE" {
 		t.Errorf("the execution running at the kill: %v", x)
 	}
 	h := rc.wait(t, 30*time.Second)
 	if err := verifyStandardWebhook(webhookSecret, h.header, h.body, time.Now()); err != nil {
 		t.Errorf("signature: %v", err)
 	}
-	if h.header.Get("webhook-id") != "msg_"+running || !strings.Contains(string(h.body), `"execution.aborted"`) {
+	if h.header.Get("webhook-id") != "msg_"+running || !strings.Contains(string(h.body), `"execution.completed"`) {
 		t.Errorf("webhook after the restart: %v %s", h.header, h.body)
 	}
 }

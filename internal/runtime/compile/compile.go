@@ -166,6 +166,7 @@ func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime
 		async = c.opts.Dispatcher.Bind(snap.Spec.Executions)
 	}
 	h, err := c.build(ctx, snap, lease, async)
+	routes := h
 	router := newRouteTable(snap)
 	var releaseSecurity func()
 	if err == nil {
@@ -190,6 +191,9 @@ func (c *Compiler) Compile(ctx context.Context, snap *model.Snapshot, _ *runtime
 		lease.release()
 	}
 	if async != nil {
+		// Claimed queued work runs on the routes below authentication and
+		// limits: its request passed them when it was accepted.
+		async.Activate(endpoint.Replay(routes))
 		// Detached executions outlive the requests that hold the snapshot.
 		release = func() {
 			releaseSecurity()

@@ -107,6 +107,7 @@ func Dialect() *sqlstore.Dialect {
 		Numbered:    true,
 		ForUpdate:   " FOR UPDATE",
 		ForShare:    " FOR SHARE",
+		SkipLocked:  " FOR UPDATE SKIP LOCKED",
 		PackageLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", packageLock),
 		SnapshotTx:  sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true},
 		Classify:    classify,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -114,43 +115,41 @@ func scanDelivery(sc interface{ Scan(...any) error }, payload bool) (*model.Deli
 	return &d, nil
 }
 
-// ClaimDeliveries implements store.Async. Each row is claimed by a
-// conditional update on the due time it was read with, so that of two
-// replicas reading the same row only one takes it, on SQLite and PostgreSQL
-// alike.
+// ClaimDeliveries implements store.Async in one statement: the sub-select
+// picks the due rows (skipping those another replica has locked, FOR UPDATE
+// SKIP LOCKED on PostgreSQL; SQLite has one writer) and the update moves
+// their next attempt past the lease, conditioned again on their being due,
+// so that of two replicas only one takes a row.
 func (s *Store) ClaimDeliveries(ctx context.Context, at time.Time, lease time.Duration, limit int) ([]*model.Delivery, error) {
-	rows, err := s.reader().query(ctx, `SELECT `+deliveryColumns+`, payload FROM deliveries
-		WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT `+fmt.Sprint(max(limit, 1)),
-		model.DeliveryPending, micros(at))
+	until := at.Add(lease)
+	rows, err := s.w.QueryContext(ctx, s.d.bind(`UPDATE deliveries SET next_attempt_at = ?
+		WHERE id IN (SELECT id FROM deliveries WHERE status = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT `+
+		fmt.Sprint(max(limit, 1))+s.d.SkipLocked+`) AND status = ? AND next_attempt_at <= ?
+		RETURNING `+deliveryColumns+`, payload`),
+		micros(until), model.DeliveryPending, micros(at), model.DeliveryPending, micros(at))
 	if err != nil {
 		return nil, s.fail(err)
 	}
-	var due []*model.Delivery
+	defer rows.Close()
+	var claimed []*model.Delivery
 	for rows.Next() {
 		d, err := scanDelivery(rows, true)
 		if err != nil {
-			rows.Close()
 			return nil, s.fail(err)
 		}
-		due = append(due, d)
+		claimed = append(claimed, d)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, s.fail(err)
 	}
-	var claimed []*model.Delivery
-	until := at.Add(lease)
-	for _, d := range due {
-		res, err := s.w.ExecContext(ctx, s.d.bind(`UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND status = ? AND next_attempt_at = ?`),
-			micros(until), d.ID, model.DeliveryPending, micros(*d.NextAttemptAt))
-		if err != nil {
-			return claimed, s.fail(err)
+	// RETURNING follows no order; the oldest due go first.
+	sort.Slice(claimed, func(i, j int) bool {
+		a, b := claimed[i], claimed[j]
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
 		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			d.NextAttemptAt = &until
-			claimed = append(claimed, d)
-		}
-	}
+		return a.ID < b.ID
+	})
 	return claimed, nil
 }
 

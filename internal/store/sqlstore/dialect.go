@@ -16,6 +16,11 @@ type Dialect struct {
 	// until the transaction ends; empty where the whole database is
 	// locked by the write transaction (SQLite).
 	ForUpdate, ForShare string
+	// SkipLocked is appended to the SELECT of a queue claim, so that
+	// concurrent claimers pass over the rows another has locked rather than
+	// wait for them (PostgreSQL: FOR UPDATE SKIP LOCKED); empty where
+	// writers are serial anyway (SQLite).
+	SkipLocked string
 	// PackageLock, run first in a transaction that creates a package, holds
 	// a lock until it ends, so that packages commit in the order of their
 	// insert sequence (PostgreSQL: a transaction advisory lock); empty where

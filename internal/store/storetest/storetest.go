@@ -57,6 +57,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExecutionResults", testExecutionResults}, {"Deliveries", testDeliveries}, {"CancelRequests", testCancelRequests},
 		{"AsyncRetention", testAsyncRetention},
 		{"MetricsBlocks", testMetricsBlocks},
+		{"Queue", testQueue}, {"QueueConcurrentClaims", testQueueConcurrentClaims},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
