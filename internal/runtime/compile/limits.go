@@ -37,6 +37,9 @@ type admission struct {
 	pools   []*pool.Pool
 	poolFor map[string]*pool.Pool
 	modes   map[string]string
+	// proxies are the names of the deployed proxies, which the execution
+	// time limit leaves alone.
+	proxies map[string]bool
 	// apis is each API's own chain (its rate, its plans) in front of next;
 	// a request that reaches no API goes to next directly.
 	apis map[string]http.Handler
@@ -76,7 +79,11 @@ func (c *Compiler) admit(snap *model.Snapshot, router policy.Router, plans *plan
 		}
 		c.poolStats.Store(&a.pools)
 	}
+	a.proxies = map[string]bool{}
 	for _, api := range deployedAPIs(snap) {
+		if api.proxy {
+			a.proxies[api.name] = true
+		}
 		h := plans.Wrap(api.name, api.version, next)
 		if lims != nil {
 			if rps := lims.APIRate(api.name); rps > 0 {
@@ -129,31 +136,34 @@ func (a *admission) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		defer p.Release()
 	}
-	if a.timeLimit > 0 {
+	var rt policy.Route
+	if len(a.apis) > 0 || len(a.pools) > 0 || (a.timeLimit > 0 && len(a.proxies) > 0) {
+		rt = a.router.Route(r)
+	}
+	// The time limit bounds executions; a proxied download or stream may
+	// rightly last longer (proxies have timeouts of their own).
+	if a.timeLimit > 0 && !a.proxies[rt.API] {
 		ctx, cancel := context.WithTimeoutCause(r.Context(), a.timeLimit, endpoint.ErrTimeLimit)
 		defer cancel()
 		r = r.WithContext(ctx)
 	}
 	h := a.next
-	if len(a.apis) > 0 || len(a.pools) > 0 {
-		rt := a.router.Route(r)
-		if x, ok := a.apis[routeKey(rt.API, rt.Version)]; ok {
-			h = x
+	if x, ok := a.apis[routeKey(rt.API, rt.Version)]; ok {
+		h = x
+	}
+	if len(a.pools) > 0 {
+		workload := a.modes[rt.API+"\x00"+rt.Version+"\x00"+rt.Endpoint]
+		if workload == "" {
+			workload = "general"
 		}
-		if len(a.pools) > 0 {
-			workload := a.modes[rt.API+"\x00"+rt.Version+"\x00"+rt.Endpoint]
-			if workload == "" {
-				workload = "general"
-			}
-			if p := a.poolFor[rt.API+"\x00"+workload]; p != nil {
-				if err := p.Acquire(r.Context()); err != nil {
-					if errors.Is(err, pool.ErrFull) || errors.Is(err, pool.ErrQueueTimeout) {
-						limit.Unavailable(w, r, p.RetryAfter(), "every worker of this API's pool is busy; retry shortly")
-					}
-					return
+		if p := a.poolFor[rt.API+"\x00"+workload]; p != nil {
+			if err := p.Acquire(r.Context()); err != nil {
+				if errors.Is(err, pool.ErrFull) || errors.Is(err, pool.ErrQueueTimeout) {
+					limit.Unavailable(w, r, p.RetryAfter(), "every worker of this API's pool is busy; retry shortly")
 				}
-				defer p.Release()
+				return
 			}
+			defer p.Release()
 		}
 	}
 	h.ServeHTTP(w, r)
@@ -257,7 +267,10 @@ func refused(w http.ResponseWriter, r *http.Request, err error) bool {
 
 func routeKey(api, version string) string { return api + "\x00" + version }
 
-type deployedAPI struct{ name, version string }
+type deployedAPI struct {
+	name, version string
+	proxy         bool
+}
 
 // deployedAPIs lists the APIs, proxies and services-enablement processes of
 // the snapshot with their API versions.
@@ -272,11 +285,11 @@ func deployedAPIs(snap *model.Snapshot) []deployedAPI {
 			}
 			switch spec := comp.Spec.(type) {
 			case *model.APISpec:
-				out = append(out, deployedAPI{comp.Name, spec.Version})
+				out = append(out, deployedAPI{name: comp.Name, version: spec.Version})
 			case *model.ProxySpec:
-				out = append(out, deployedAPI{comp.Name, spec.Version})
+				out = append(out, deployedAPI{comp.Name, spec.Version, true})
 			case *model.ProcessSpec:
-				out = append(out, deployedAPI{comp.Name, ""})
+				out = append(out, deployedAPI{name: comp.Name})
 			}
 		}
 	}

@@ -282,3 +282,28 @@ func TestRefusalsSpeakTheStyleOfThePath(t *testing.T) {
 		t.Errorf("REST refusal: %d %v", a.status, a.header)
 	}
 }
+
+// TestTimeLimitLeavesProxiesAlone: the execution time limit cuts processes,
+// not a proxied answer that takes longer (a download, a stream).
+func TestTimeLimitLeavesProxiesAlone(t *testing.T) {
+	t.Parallel()
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(300 * time.Millisecond)
+		_, _ = w.Write([]byte("slow but whole"))
+	}))
+	defer upstream.Close()
+	snap := limitedSnapshot(t, 1, &model.LimitsSpec{ExecutionTimeLimit: model.Duration(100 * time.Millisecond)})
+	proxy := snapshotOf(t, 1, model.Ref{Kind: model.KindProxy, Name: "files"}, fmt.Sprintf(`
+kind: Proxy
+name: files
+spec:
+  basePath: files
+  version: v1
+  targets: [{url: %q}]
+`, upstream.URL))
+	snap.Deployments = append(snap.Deployments, proxy.Deployments...)
+	rt, _ := startSecured(t, snap)
+	a := get(t, http.DefaultClient, "http://"+rt.Addr()+"/ws/proxy/files/v1/big")
+	wantStatus(t, a, 200, "slow but whole")
+	wantStatus(t, get(t, http.DefaultClient, "http://"+rt.Addr()+"/ws/rest/slow/v1/wait"), 522, "time limit")
+}
