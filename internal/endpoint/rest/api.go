@@ -22,6 +22,8 @@ type API struct {
 	// extra serves what the API publishes about itself (its OpenAPI
 	// document and docs page); nil when nothing is mounted.
 	extra *http.ServeMux
+	// extraPrefixes are the literal beginnings of extra's patterns.
+	extraPrefixes []string
 }
 
 // Compile compiles every endpoint of api. procs maps process names to
@@ -115,6 +117,8 @@ func (a *API) Mount(patterns []string, h http.Handler) error {
 		if err := handle(a.extra, p, h); err != nil {
 			return fmt.Errorf("rest: %w", err)
 		}
+		literal, _, _ := strings.Cut(path, "{")
+		a.extraPrefixes = append(a.extraPrefixes, literal)
 	}
 	if len(shadowed) > 0 {
 		return fmt.Errorf("rest: endpoints of the API already serve %s", strings.Join(shadowed, ", "))
@@ -124,7 +128,7 @@ func (a *API) Mount(patterns []string, h http.Handler) error {
 
 // ServeHTTP routes a request below Root to its endpoint.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if a.extra != nil {
+	if a.extra != nil && a.mayBeExtra(r.URL.Path) {
 		if h, pattern := a.extra.Handler(r); pattern != "" {
 			h.ServeHTTP(w, r)
 			return
@@ -132,6 +136,18 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	endpoint.EnsureExecutionID(w)
 	a.mux.ServeHTTP(w, r)
+}
+
+// mayBeExtra tells whether path can be one of the extra patterns: a
+// ServeMux that finds nothing works out the methods it would allow, which
+// costs an endpoint request allocations for nothing.
+func (a *API) mayBeExtra(path string) bool {
+	for _, p := range a.extraPrefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // fallback answers what no endpoint pattern took: 405 with Allow for a
