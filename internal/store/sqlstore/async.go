@@ -249,20 +249,8 @@ func (s *Store) ListDeliveries(ctx context.Context, f store.DeliveryFilter, page
 		args = append(args, afterAt, afterAt, afterID)
 	}
 	q += fmt.Sprintf(` ORDER BY created_at DESC, id DESC LIMIT %d`, n+1)
-	rows, err := s.reader().query(ctx, q, args...)
+	items, err := queryAll(ctx, s.reader(), func(r rowScanner) (*model.Delivery, error) { return scanDelivery(r, false) }, q, args...)
 	if err != nil {
-		return nil, "", s.fail(err)
-	}
-	defer rows.Close()
-	var items []*model.Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows, false)
-		if err != nil {
-			return nil, "", s.fail(err)
-		}
-		items = append(items, d)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", s.fail(err)
 	}
 	items, next := trim(items, n, func(d *model.Delivery) string { return encodeCursor(micros(d.CreatedAt), d.ID) })

@@ -246,20 +246,8 @@ func (s *Store) ListExecutions(ctx context.Context, f store.ExecutionFilter, pag
 		args = append(args, afterAt, afterAt, afterID)
 	}
 	q += fmt.Sprintf(` ORDER BY started_at DESC, id DESC LIMIT %d`, n+1)
-	rows, err := s.reader().query(ctx, q, args...)
+	items, err := queryAll(ctx, s.reader(), func(r rowScanner) (*model.Execution, error) { return scanExecution(r, false) }, q, args...)
 	if err != nil {
-		return nil, "", s.fail(err)
-	}
-	defer rows.Close()
-	var items []*model.Execution
-	for rows.Next() {
-		x, err := scanExecution(rows, false)
-		if err != nil {
-			return nil, "", s.fail(err)
-		}
-		items = append(items, x)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, "", s.fail(err)
 	}
 	items, next := trim(items, n, func(x *model.Execution) string { return encodeCursor(micros(x.StartedAt), x.ID) })

@@ -38,24 +38,20 @@ func (s *Store) ListRuntimes(ctx context.Context, env string) ([]*model.RuntimeI
 		q += ` WHERE environment = ?`
 		args = append(args, env)
 	}
-	rows, err := s.reader().query(ctx, q+` ORDER BY last_seen DESC, id`, args...)
-	if err != nil {
-		return nil, s.fail(err)
+	out, err := queryAll(ctx, s.reader(), scanRuntime, q+` ORDER BY last_seen DESC, id`, args...)
+	return out, s.fail(err)
+}
+
+func scanRuntime(r rowScanner) (*model.RuntimeInstance, error) {
+	var (
+		rt            model.RuntimeInstance
+		started, seen int64
+	)
+	if err := r.Scan(&rt.ID, &rt.Environment, &rt.Address, &rt.Version, &rt.Revision, &rt.Ready, &rt.LastError, &started, &seen); err != nil {
+		return nil, err
 	}
-	defer rows.Close()
-	var out []*model.RuntimeInstance
-	for rows.Next() {
-		var (
-			r             model.RuntimeInstance
-			started, seen int64
-		)
-		if err := rows.Scan(&r.ID, &r.Environment, &r.Address, &r.Version, &r.Revision, &r.Ready, &r.LastError, &started, &seen); err != nil {
-			return nil, s.fail(err)
-		}
-		r.StartedAt, r.LastSeen = fromMicros(started), fromMicros(seen)
-		out = append(out, &r)
-	}
-	return out, s.fail(rows.Err())
+	rt.StartedAt, rt.LastSeen = fromMicros(started), fromMicros(seen)
+	return &rt, nil
 }
 
 // DeleteRuntimesBefore implements store.Runtimes.
