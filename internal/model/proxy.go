@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -263,7 +264,9 @@ func validateProxyHeaders(e *errs, path string, h *ProxyHeaders) {
 			e.add(p, "%q is managed by the proxy itself", name)
 		}
 	}
-	for name, v := range h.Add {
+	// In name order, so that the same spec always reports the same errors.
+	for _, name := range slices.Sorted(maps.Keys(h.Add)) {
+		v := h.Add[name]
 		check(path+".add."+name, name)
 		if strings.ContainsAny(v, "\r\n\x00") {
 			e.add(path+".add."+name, "a header value must not contain line breaks")

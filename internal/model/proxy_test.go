@@ -50,7 +50,7 @@ func TestProxySpecValidate(t *testing.T) {
 			s.ResponseHeaders = &model.ProxyHeaders{Remove: []string{"Transfer-Encoding"}}
 			s.Auth = &model.ProxyAuth{Type: "digest"}
 		}), []string{"spec.healthCheck.path", "spec.healthCheck", "spec.retries.attempts", "spec.rewrite[0].match", "spec.rewrite[0].replace",
-			"spec.requestHeaders.add.Connection", "spec.requestHeaders.add.Bad Name", "spec.requestHeaders.add.X-Ok",
+			"spec.requestHeaders.add.Bad Name", "spec.requestHeaders.add.Connection", "spec.requestHeaders.add.X-Ok",
 			"spec.responseHeaders.remove[0]", "spec.auth.type"}},
 		{"basic without user", proxy(func(s *model.ProxySpec) { s.Auth = &model.ProxyAuth{Type: "basic"} }), []string{"spec.auth.username"}},
 		{"openapi both ways", proxy(func(s *model.ProxySpec) {
