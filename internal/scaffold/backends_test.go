@@ -1,20 +1,13 @@
 package scaffold_test
 
 import (
-	"context"
-	"crypto/rand"
 	"database/sql"
-	"net/url"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
-	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/testdb"
 )
 
 // backend is one real database, in a schema (or database) of its own that
@@ -39,66 +32,15 @@ func forEachDriver(t *testing.T, fn func(t *testing.T, b backend)) {
 
 func newBackend(t *testing.T, driver string) backend {
 	t.Helper()
-	id := "pt_gen_" + strings.ToLower(rand.Text()[:10])
-	var b backend
-	switch driver {
-	case "sqlite":
-		b = backend{driver: driver, dsn: "file:" + filepath.Join(t.TempDir(), "db.sqlite") + "?_pragma=foreign_keys(1)"}
-		b.db = open(t, "sqlite", b.dsn)
-	case "postgres":
-		base := os.Getenv("PORTICO_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("PostgreSQL tests skipped: set PORTICO_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-		}
-		admin := open(t, "pgx", base)
-		exec(t, admin, "CREATE SCHEMA "+id)
-		t.Cleanup(func() { exec(t, admin, "DROP SCHEMA "+id+" CASCADE") })
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("PORTICO_TEST_POSTGRES: %v", err)
-		}
-		q := u.Query()
-		q.Set("search_path", id)
-		u.RawQuery = q.Encode()
-		b = backend{driver: driver, dsn: u.String()}
-		b.db = open(t, "pgx", b.dsn)
-	case "mysql":
-		base := os.Getenv("PORTICO_TEST_MYSQL")
-		if base == "" {
-			t.Skip("MySQL/MariaDB tests skipped: set PORTICO_TEST_MYSQL, e.g. root@tcp(127.0.0.1:3306)/test?parseTime=true")
-		}
-		admin := open(t, "mysql", base)
-		exec(t, admin, "CREATE DATABASE "+id)
-		t.Cleanup(func() { exec(t, admin, "DROP DATABASE "+id) })
-		cfg, err := mysql.ParseDSN(base)
-		if err != nil {
-			t.Fatalf("PORTICO_TEST_MYSQL: %v", err)
-		}
-		cfg.DBName = id
-		b = backend{driver: driver, dsn: cfg.FormatDSN()}
-		b.db = open(t, "mysql", b.dsn)
-	default:
-		t.Fatalf("unknown driver %q", driver)
+	dsn := testdb.DSN(t, driver)
+	sqlDriver := driver
+	if driver == "postgres" {
+		sqlDriver = "pgx"
 	}
-	return b
+	return backend{driver: driver, dsn: dsn, db: testdb.Open(t, sqlDriver, dsn)}
 }
 
-func open(t *testing.T, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatalf("open %s: %v", driver, err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	return db
-}
-
-func exec(t *testing.T, db *sql.DB, stmt string) {
-	t.Helper()
-	if _, err := db.ExecContext(context.Background(), stmt); err != nil {
-		t.Fatalf("%s: %v", stmt, err)
-	}
-}
+func exec(t *testing.T, db *sql.DB, stmt string) { testdb.Exec(t, db, stmt) }
 
 // q quotes an identifier for the backend's DDL.
 func (b backend) q(id string) string {

@@ -117,3 +117,18 @@ func TestOnlyMainImportsCLI(t *testing.T) {
 		}
 	}
 }
+
+// TestTestDBIsForTestsOnly: the package that creates throwaway databases is
+// never part of the binary.
+func TestTestDBIsForTestsOnly(t *testing.T) {
+	for path, p := range listPackages(t) {
+		if path == "internal/testdb" || strings.HasSuffix(path, ".test") {
+			continue
+		}
+		for _, dep := range p.Deps {
+			if dep == module+"internal/testdb" {
+				t.Errorf("%s depends on internal/testdb, which only tests may import", path)
+			}
+		}
+	}
+}

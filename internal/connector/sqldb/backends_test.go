@@ -2,19 +2,12 @@ package sqldb_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/go-sql-driver/mysql"
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/portico-dev/portico/internal/connector/sqldb"
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/testdb"
 )
 
 // backend is one real database a test runs against, in a schema (or
@@ -41,62 +34,11 @@ func forEachDriver(t *testing.T, fn func(t *testing.T, b backend)) {
 
 func newBackend(t testing.TB, driver string) backend {
 	t.Helper()
-	id := "pt_" + strings.ToLower(rand.Text()[:12])
-	switch driver {
-	case "sqlite":
-		dsn := "file:" + filepath.Join(t.TempDir(), "db.sqlite") + "?_pragma=foreign_keys(1)"
-		return backend{driver: driver, spec: &model.DatabaseConnection{Driver: driver, DSN: model.Secret(dsn)}, ddl: func(s string) string { return s }}
-	case "postgres":
-		base := os.Getenv("PORTICO_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("PostgreSQL tests skipped: set PORTICO_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-		}
-		admin := adminDB(t, "pgx", base)
-		mustExec(t, admin, "CREATE SCHEMA "+id)
-		t.Cleanup(func() { mustExec(t, admin, "DROP SCHEMA "+id+" CASCADE") })
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("PORTICO_TEST_POSTGRES: %v", err)
-		}
-		q := u.Query()
-		q.Set("search_path", id)
-		u.RawQuery = q.Encode()
-		return backend{driver: driver, spec: &model.DatabaseConnection{Driver: driver, DSN: model.Secret(u.String())},
-			ddl: strings.NewReplacer("BLOB", "BYTEA", "DOUBLE", "DOUBLE PRECISION").Replace}
-	case "mysql":
-		base := os.Getenv("PORTICO_TEST_MYSQL")
-		if base == "" {
-			t.Skip("MySQL/MariaDB tests skipped: set PORTICO_TEST_MYSQL, e.g. root@tcp(127.0.0.1:3306)/test?parseTime=true")
-		}
-		admin := adminDB(t, "mysql", base)
-		mustExec(t, admin, "CREATE DATABASE "+id)
-		t.Cleanup(func() { mustExec(t, admin, "DROP DATABASE "+id) })
-		cfg, err := mysql.ParseDSN(base)
-		if err != nil {
-			t.Fatalf("PORTICO_TEST_MYSQL: %v", err)
-		}
-		cfg.DBName = id
-		return backend{driver: driver, spec: &model.DatabaseConnection{Driver: driver, DSN: model.Secret(cfg.FormatDSN())}, ddl: func(s string) string { return s }}
+	ddl := func(s string) string { return s }
+	if driver == "postgres" {
+		ddl = strings.NewReplacer("BLOB", "BYTEA", "DOUBLE", "DOUBLE PRECISION").Replace
 	}
-	t.Fatalf("unknown driver %q", driver)
-	return backend{}
-}
-
-func adminDB(t testing.TB, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatalf("open %s: %v", driver, err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	return db
-}
-
-func mustExec(t testing.TB, db *sql.DB, stmt string) {
-	t.Helper()
-	if _, err := db.ExecContext(context.Background(), stmt); err != nil {
-		t.Fatalf("%s: %v", stmt, err)
-	}
+	return backend{driver: driver, spec: &model.DatabaseConnection{Driver: driver, DSN: model.Secret(testdb.DSN(t, driver))}, ddl: ddl}
 }
 
 // open opens the backend's connection through the package under test.

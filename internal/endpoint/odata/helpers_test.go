@@ -2,26 +2,19 @@ package odata_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/go-sql-driver/mysql"
-	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/portico-dev/portico/internal/connector/sqldb"
 	"github.com/portico-dev/portico/internal/endpoint"
 	"github.com/portico-dev/portico/internal/endpoint/odata"
 	"github.com/portico-dev/portico/internal/manifest"
 	"github.com/portico-dev/portico/internal/model"
+	"github.com/portico-dev/portico/internal/testdb"
 )
 
 // forEachDriver runs fn against SQLite always, PostgreSQL when
@@ -39,66 +32,13 @@ func forEachDriver(t *testing.T, fn func(t *testing.T, db *sqldb.DB)) {
 
 func openBackend(t testing.TB, driver string) *sqldb.DB {
 	t.Helper()
-	id := "pt_" + strings.ToLower(rand.Text()[:12])
-	var spec *model.DatabaseConnection
-	switch driver {
-	case "sqlite":
-		dsn := "file:" + filepath.Join(t.TempDir(), "db.sqlite") + "?_pragma=foreign_keys(1)"
-		spec = &model.DatabaseConnection{Driver: driver, DSN: model.Secret(dsn)}
-	case "postgres":
-		base := os.Getenv("PORTICO_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("PostgreSQL tests skipped: set PORTICO_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
-		}
-		admin := adminDB(t, "pgx", base)
-		mustExec(t, admin, "CREATE SCHEMA "+id)
-		t.Cleanup(func() { mustExec(t, admin, "DROP SCHEMA "+id+" CASCADE") })
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := u.Query()
-		q.Set("search_path", id)
-		u.RawQuery = q.Encode()
-		spec = &model.DatabaseConnection{Driver: driver, DSN: model.Secret(u.String())}
-	case "mysql":
-		base := os.Getenv("PORTICO_TEST_MYSQL")
-		if base == "" {
-			t.Skip("MySQL/MariaDB tests skipped: set PORTICO_TEST_MYSQL, e.g. root@tcp(127.0.0.1:3306)/test?parseTime=true")
-		}
-		admin := adminDB(t, "mysql", base)
-		mustExec(t, admin, "CREATE DATABASE "+id)
-		t.Cleanup(func() { mustExec(t, admin, "DROP DATABASE "+id) })
-		cfg, err := mysql.ParseDSN(base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.DBName = id
-		spec = &model.DatabaseConnection{Driver: driver, DSN: model.Secret(cfg.FormatDSN())}
-	}
+	spec := &model.DatabaseConnection{Driver: driver, DSN: model.Secret(testdb.DSN(t, driver))}
 	db, err := sqldb.Open(context.Background(), spec)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	return db
-}
-
-func adminDB(t testing.TB, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	return db
-}
-
-func mustExec(t testing.TB, db *sql.DB, stmt string) {
-	t.Helper()
-	if _, err := db.ExecContext(context.Background(), stmt); err != nil {
-		t.Fatalf("%s: %v", stmt, err)
-	}
 }
 
 // schema creates the test tables and rows in db.
