@@ -14,6 +14,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/policy"
+	"github.com/portico-dev/portico/internal/runtime/h1"
 )
 
 // ListenerStatus is one listener the environment declared, as the runtime
@@ -34,12 +35,11 @@ type ListenerStatus struct {
 type managedListener struct {
 	address string // as declared (":0" stays ":0")
 	ln      net.Listener
-	srv     *http.Server
+	srv     server
 	state   atomic.Pointer[listenerState]
 	done    chan struct{}
 	// accepted is the state the last connection was accepted with. Only
-	// the server's accept loop touches it: http.Server calls Accept and
-	// then ConnContext on the same goroutine, one connection at a time.
+	// the server's accept loop touches it (see Accept).
 	accepted *listenerState
 }
 
@@ -52,6 +52,8 @@ type listenerState struct {
 }
 
 // Accept hands out plain or TLS connections as the current state says.
+// The server calls it and then ConnContext on one goroutine, one
+// connection at a time (net/http's and h1's accept loops alike).
 func (m *managedListener) Accept() (net.Conn, error) {
 	c, err := m.ln.Accept()
 	if err != nil {
@@ -236,12 +238,21 @@ func (r *Runtime) stopListeners() {
 	}
 }
 
-// newServer returns an http.Server with the shared web server's limits.
-func (r *Runtime) newServer(h http.Handler, connContext func(context.Context, net.Conn) context.Context) *http.Server {
+// server is what serves a listener: net/http's server, or the lean
+// HTTP/1.1 loop in front of one.
+type server interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+	Close() error
+}
+
+// newServer returns the server of one listener, with the shared web
+// server's limits.
+func (r *Runtime) newServer(h http.Handler, connContext func(context.Context, net.Conn) context.Context) server {
 	if r.cfg.Wrap != nil {
 		h = r.cfg.Wrap(h)
 	}
-	return &http.Server{
+	std := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
@@ -250,4 +261,8 @@ func (r *Runtime) newServer(h http.Handler, connContext func(context.Context, ne
 		ConnContext:       connContext,
 		ErrorLog:          slog.NewLogLogger(r.log.Handler(), slog.LevelWarn),
 	}
+	if r.cfg.StdHTTP {
+		return std
+	}
+	return &h1.Server{Std: std, Log: r.log}
 }

@@ -47,6 +47,9 @@ type Config struct {
 	// Wrap, when set, wraps the shared web server's handler: telemetry's
 	// metrics, access log and tracing (telemetry.Middleware).
 	Wrap func(http.Handler) http.Handler
+	// StdHTTP serves every connection with net/http's server alone, without
+	// the lean HTTP/1.1 loop (package h1) in front of it.
+	StdHTTP bool
 }
 
 // Defaults of Config.
@@ -70,7 +73,7 @@ type Runtime struct {
 	cfg   Config
 	log   *slog.Logger
 	ln    net.Listener
-	srv   *http.Server
+	srv   server
 	cache cache
 	// listeners are the environment's declared listeners by address; only
 	// the update loop touches them, then shutdown once the loop is done.

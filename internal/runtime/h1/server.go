@@ -1,0 +1,237 @@
+package h1
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultWatchAfter is how long a request runs before its connection is
+// watched for the client going away.
+const DefaultWatchAfter = 10 * time.Millisecond
+
+// Server serves plain HTTP/1.1 connections with the lean loop and hands
+// the rest to Std. Std's Handler serves both; its ReadHeaderTimeout,
+// IdleTimeout and ConnContext apply to the lean loop too. Serve takes over
+// Std.ConnContext (the original still runs, once per connection).
+type Server struct {
+	Std *http.Server
+	// Log receives handler panics; nil logs nothing.
+	Log *slog.Logger
+	// WatchAfter is DefaultWatchAfter when zero.
+	WatchAfter time.Duration
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	ln       net.Listener
+	handoff  *handoffListener
+	stdDone  chan struct{}
+	contexts sync.Map // net.Conn → context.Context, until Std takes the conn
+	closing  atomic.Bool
+	connCtx  func(context.Context, net.Conn) context.Context
+	shutOnce sync.Once
+}
+
+// Serve accepts connections on ln until Shutdown or Close, then returns
+// http.ErrServerClosed. It may be called once.
+func (s *Server) Serve(ln net.Listener) error {
+	s.mu.Lock()
+	if s.ln != nil {
+		s.mu.Unlock()
+		return errors.New("h1: Serve called twice")
+	}
+	if s.closing.Load() {
+		s.mu.Unlock()
+		return http.ErrServerClosed
+	}
+	s.ln = ln
+	s.conns = map[*conn]struct{}{}
+	s.handoff = &handoffListener{addr: ln.Addr(), conns: make(chan net.Conn), done: make(chan struct{})}
+	s.stdDone = make(chan struct{})
+	s.connCtx = s.Std.ConnContext
+	s.Std.ConnContext = s.handedContext
+	s.mu.Unlock()
+
+	go func() {
+		defer close(s.stdDone)
+		_ = s.Std.Serve(s.handoff)
+	}()
+
+	base := context.Background()
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return http.ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Out of descriptors and the like: back off as net/http does.
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				time.Sleep(delay)
+				continue
+			}
+			s.closeHandoff()
+			return err
+		}
+		delay = 0
+		ctx := base
+		if s.connCtx != nil {
+			ctx = s.connCtx(ctx, c)
+		}
+		if _, isTLS := c.(*tls.Conn); isTLS {
+			// TLS, and HTTP/2 through ALPN, are net/http's.
+			s.handOff(ctx, c)
+			continue
+		}
+		cn := s.newConn(ctx, c)
+		if cn == nil {
+			_ = c.Close()
+			continue
+		}
+		go cn.serve()
+	}
+}
+
+// handedContext is Std's ConnContext: the context the lean loop made for
+// the connection when it was accepted.
+func (s *Server) handedContext(ctx context.Context, c net.Conn) context.Context {
+	if v, ok := s.contexts.LoadAndDelete(c); ok {
+		return v.(context.Context)
+	}
+	return ctx
+}
+
+// handOff gives c to Std.
+func (s *Server) handOff(ctx context.Context, c net.Conn) {
+	s.contexts.Store(c, ctx)
+	select {
+	case s.handoff.conns <- c:
+	case <-s.handoff.done:
+		s.contexts.Delete(c)
+		_ = c.Close()
+	}
+}
+
+func (s *Server) newConn(ctx context.Context, c net.Conn) *conn {
+	cn := newConn(s, ctx, c)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return nil
+	}
+	s.conns[cn] = struct{}{}
+	return cn
+}
+
+func (s *Server) forget(cn *conn) {
+	s.mu.Lock()
+	delete(s.conns, cn)
+	s.mu.Unlock()
+}
+
+func (s *Server) watchAfter() time.Duration {
+	if s.WatchAfter > 0 {
+		return s.WatchAfter
+	}
+	return DefaultWatchAfter
+}
+
+func (s *Server) closeHandoff() {
+	s.shutOnce.Do(func() { close(s.handoff.done) })
+}
+
+// stopAccepting closes the listener; it reports whether Serve had started.
+func (s *Server) stopAccepting() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closing.Store(true)
+	if s.ln == nil {
+		return false
+	}
+	_ = s.ln.Close()
+	s.closeHandoff()
+	return true
+}
+
+// Shutdown stops accepting, closes idle connections, lets running requests
+// finish and drains Std, until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if !s.stopAccepting() {
+		return nil
+	}
+	stdErr := make(chan error, 1)
+	go func() { stdErr <- s.Std.Shutdown(ctx) }()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if s.closeIdle() {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			err := ctx.Err()
+			<-stdErr
+			return err
+		case <-tick.C:
+		}
+	}
+	err := <-stdErr
+	<-s.stdDone
+	return err
+}
+
+// Close stops accepting and closes every connection now.
+func (s *Server) Close() error {
+	if !s.stopAccepting() {
+		return nil
+	}
+	s.mu.Lock()
+	for cn := range s.conns {
+		_ = cn.rwc.Close()
+	}
+	s.mu.Unlock()
+	err := s.Std.Close()
+	<-s.stdDone
+	return err
+}
+
+// closeIdle closes the connections waiting for a request and reports
+// whether none is left.
+func (s *Server) closeIdle() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for cn := range s.conns {
+		if cn.state.CompareAndSwap(stateIdle, stateClosed) {
+			_ = cn.rwc.Close()
+		}
+	}
+	return len(s.conns) == 0
+}
+
+// handoffListener is the net.Listener Std serves: the connections the lean
+// loop passed on.
+type handoffListener struct {
+	addr  net.Addr
+	conns chan net.Conn
+	done  chan struct{}
+}
+
+func (l *handoffListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *handoffListener) Close() error   { return nil }
+func (l *handoffListener) Addr() net.Addr { return l.addr }
