@@ -29,6 +29,7 @@ type runtimeConfig struct {
 	logLevel      string
 	redis         string
 	tel           *telemetryFlags
+	stdHTTP       bool
 }
 
 func newRuntimeCommand(e *env) *cobra.Command {
@@ -56,6 +57,7 @@ of the machine can read a command line.`,
 	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis where runtimes share rate limits and quotas, e.g. redis://127.0.0.1:6379/0 (env PORTICO_REDIS; none: this runtime counts its own)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
 	c.tel = addTelemetryFlags(cmd, e)
+	addStdHTTPFlag(cmd, e, &c.stdHTTP)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return runRuntime(cmd.Context(), e, c)
 	}
@@ -128,6 +130,7 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
 		Wrap:            pt.wrap,
+		StdHTTP:         c.stdHTTP,
 	})
 	if err != nil {
 		return fmt.Errorf("start the runtime (--gateway-listen / PORTICO_GATEWAY_LISTEN, --env): %w", err)

@@ -22,6 +22,7 @@ type serveConfig struct {
 	logLevel      string
 	secretEnv     map[string]string // PORTICO_SECRET_KEY(_OLD), env only like the admin password
 	tel           *telemetryFlags
+	stdHTTP       bool
 }
 
 // addServeFlags registers the flags of serve and quickstart; each defaults
@@ -39,6 +40,7 @@ func addServeFlags(cmd *cobra.Command, e *env) *serveConfig {
 	f.StringVar(&c.redis, "redis", e.getenv("PORTICO_REDIS"), "Redis where runtimes share rate limits and quotas, e.g. redis://127.0.0.1:6379/0 (env PORTICO_REDIS; none: each runtime counts its own)")
 	f.StringVar(&c.logLevel, "log-level", envOr(e, "PORTICO_LOG_LEVEL", "info"), "debug, info, warn or error (env PORTICO_LOG_LEVEL)")
 	c.tel = addTelemetryFlags(cmd, e)
+	addStdHTTPFlag(cmd, e, &c.stdHTTP)
 	return c
 }
 

@@ -105,6 +105,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
 		Wrap:            pt.wrap,
+		StdHTTP:         cfg.stdHTTP,
 	})
 	if err != nil {
 		closeDispatcher(disp, logger)

@@ -130,9 +130,6 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 		// 1xx informational answers (103 Early Hints) are passed over.
 	}
 	c.cr.n = -1
-	if u.headerTimeout > 0 {
-		_ = c.conn.SetReadDeadline(time.Time{})
-	}
 	if code == http.StatusSwitchingProtocols {
 		// Not asked for: the lean path never sends Upgrade.
 		return errMalformedResponse
@@ -166,6 +163,14 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 		body = limited
 	default:
 		body, keepAlive = c.br, false
+	}
+
+	// The header timeout must not cut a long body. A body already in the
+	// buffer (the common short answer) reads nothing more, and the next
+	// call on this connection sets its own deadline first: one deadline
+	// change per call instead of two.
+	if u.headerTimeout > 0 && body != nil && (limited == nil || int64(c.br.Buffered()) < length) {
+		_ = c.conn.SetReadDeadline(time.Time{})
 	}
 
 	ok := code != http.StatusBadGateway && code != http.StatusServiceUnavailable && code != http.StatusGatewayTimeout

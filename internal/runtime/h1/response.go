@@ -1,6 +1,7 @@
 package h1
 
 import (
+	"bufio"
 	"net/http"
 	"strconv"
 	"strings"
@@ -124,9 +125,7 @@ func (w *response) writeBody(p []byte) {
 		if len(p) == 0 {
 			return
 		}
-		var hex [16]byte
-		bw.Write(strconv.AppendInt(hex[:0], int64(len(p)), 16))
-		bw.WriteString("\r\n")
+		bw.Write(append(strconv.AppendInt(bw.AvailableBuffer(), int64(len(p)), 16), '\r', '\n'))
 		bw.Write(p)
 		_, err = bw.WriteString("\r\n")
 	} else {
@@ -192,10 +191,9 @@ func (w *response) commit(final bool) {
 		writeField(bw, k, vv)
 	}
 	if _, ok := h["Date"]; !ok {
-		var date [len(http.TimeFormat)]byte
-		bw.WriteString("Date: ")
-		bw.Write(time.Now().UTC().AppendFormat(date[:0], http.TimeFormat))
-		bw.WriteString("\r\n")
+		// AvailableBuffer: appending into bufio's own buffer allocates
+		// nothing.
+		bw.Write(append(time.Now().UTC().AppendFormat(append(bw.AvailableBuffer(), "Date: "...), http.TimeFormat), '\r', '\n'))
 	}
 	hold := w.c.hold
 	if _, ok := h["Content-Type"]; !ok && !w.noBody && len(hold) > 0 {
@@ -272,11 +270,6 @@ func hasClose(vv []string) bool {
 	return len(vv) > 0 && httpguts.HeaderValuesContainsToken(vv, "close")
 }
 
-type bufWriter interface {
-	WriteString(string) (int, error)
-	Write([]byte) (int, error)
-}
-
 // statusLines are the common status lines, ready to write.
 var statusLines = func() map[int]string {
 	m := map[int]string{}
@@ -288,35 +281,46 @@ var statusLines = func() map[int]string {
 	return m
 }()
 
-func writeStatusLine(bw bufWriter, code int) {
+func writeStatusLine(bw *bufio.Writer, code int) {
 	if l, ok := statusLines[code]; ok {
 		bw.WriteString(l)
 		return
 	}
-	var b [32]byte
-	line := append(strconv.AppendInt(append(b[:0], "HTTP/1.1 "...), int64(code), 10), " status code\r\n"...)
-	bw.Write(line)
+	bw.Write(append(strconv.AppendInt(append(bw.AvailableBuffer(), "HTTP/1.1 "...), int64(code), 10), " status code\r\n"...))
 }
 
-func writeLength(bw bufWriter, n int64) {
-	var b [32]byte
-	bw.Write(append(strconv.AppendInt(append(b[:0], "Content-Length: "...), n, 10), '\r', '\n'))
+func writeLength(bw *bufio.Writer, n int64) {
+	bw.Write(append(strconv.AppendInt(append(bw.AvailableBuffer(), "Content-Length: "...), n, 10), '\r', '\n'))
 }
 
 // writeField writes one header field per value; names that are not tokens
 // are dropped and line breaks in values become spaces, as net/http does,
 // so no value can split the answer.
-func writeField(bw bufWriter, k string, vv []string) {
+func writeField(bw *bufio.Writer, k string, vv []string) {
 	if !httpguts.ValidHeaderFieldName(k) {
 		return
 	}
 	for _, v := range vv {
 		bw.WriteString(k)
 		bw.WriteString(": ")
-		if strings.ContainsAny(v, "\r\n") {
-			v = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(v)
+		if needsCleaning(v) {
+			v = strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(v))
 		}
-		bw.WriteString(strings.TrimSpace(v))
+		bw.WriteString(v)
 		bw.WriteString("\r\n")
 	}
+}
+
+// needsCleaning reports a value with a line break or surrounding white
+// space.
+func needsCleaning(v string) bool {
+	if len(v) > 0 && (v[0] <= ' ' || v[len(v)-1] <= ' ') {
+		return true
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] == '\r' || v[i] == '\n' {
+			return true
+		}
+	}
+	return false
 }
