@@ -42,7 +42,13 @@ type conn struct {
 	br     *bufio.Reader
 	bw     *bufio.Writer
 	hold   []byte
+	head   []byte // the answer's head, formatted at WriteHeader
 	state  atomic.Int32
+	// deadlineSet and writeDeadlineSet note a handler's deadline (through
+	// http.ResponseController) or the watch's, which must not outlive its
+	// request.
+	deadlineSet      bool
+	writeDeadlineSet bool
 
 	// The watch of a running request: see startWatch.
 	watchTimer *time.Timer
@@ -55,7 +61,8 @@ type conn struct {
 }
 
 var bufPool = sync.Pool{New: func() any {
-	return &connBufs{br: bufio.NewReaderSize(nil, readBufSize), bw: bufio.NewWriterSize(nil, writeBufSize), hold: make([]byte, 0, holdSize)}
+	return &connBufs{br: bufio.NewReaderSize(nil, readBufSize), bw: bufio.NewWriterSize(nil, writeBufSize),
+		hold: make([]byte, 0, holdSize), head: make([]byte, 0, 512)}
 }}
 
 // connBufs are a connection's buffers, pooled between connections.
@@ -63,6 +70,7 @@ type connBufs struct {
 	br   *bufio.Reader
 	bw   *bufio.Writer
 	hold []byte
+	head []byte
 }
 
 func newConn(s *Server, ctx context.Context, c net.Conn) *conn {
@@ -98,13 +106,17 @@ func (c *conn) serve() {
 	bufs := bufPool.Get().(*connBufs)
 	bufs.br.Reset(&c.cr)
 	bufs.bw.Reset(c.rwc)
-	c.br, c.bw, c.hold = bufs.br, bufs.bw, bufs.hold[:0]
+	c.br, c.bw, c.hold, c.head = bufs.br, bufs.bw, bufs.hold[:0], bufs.head[:0]
 	handed := false
 	defer func() {
 		if !handed {
 			_ = c.rwc.Close()
 			bufs.br.Reset(nil)
 			bufs.bw.Reset(nil)
+			if cap(c.head) <= 4096 {
+				// Keep a head buffer that grew, within reason.
+				bufs.head = c.head[:0]
+			}
 			bufPool.Put(bufs)
 		}
 		c.srv.forget(c)
@@ -130,10 +142,15 @@ func (c *conn) serve() {
 		if first || c.br.Buffered() > 0 || wait <= 0 {
 			wait = hdrTimeout
 		}
-		var start time.Time
 		if wait > 0 {
-			start = time.Now()
-			_ = c.rwc.SetReadDeadline(start.Add(wait))
+			_ = c.rwc.SetReadDeadline(time.Now().Add(wait))
+		} else if c.deadlineSet {
+			_ = c.rwc.SetReadDeadline(time.Time{})
+		}
+		c.deadlineSet = false
+		if c.writeDeadlineSet {
+			_ = c.rwc.SetWriteDeadline(time.Time{})
+			c.writeDeadlineSet = false
 		}
 		if _, err := c.br.Peek(1); err != nil {
 			return
@@ -248,6 +265,10 @@ func (c *conn) serveRequest(h *head) bool {
 	}).WithContext(ctx)
 	w := &response{c: c, req: r, header: make(http.Header, 4), declared: -1, closeAfter: h.close}
 
+	if wt := c.srv.Std.WriteTimeout; wt > 0 {
+		_ = c.rwc.SetWriteDeadline(time.Now().Add(wt))
+		c.writeDeadlineSet = true
+	}
 	c.mu.Lock()
 	c.running, c.cancel = true, cancel
 	c.mu.Unlock()
@@ -255,8 +276,10 @@ func (c *conn) serveRequest(h *head) bool {
 	ok := c.runHandler(w, r)
 	gone := c.endWatch()
 	keep := false
-	if ok && !gone {
-		keep = w.finish()
+	if ok {
+		// A client that only half-closed still reads the answer, as with
+		// net/http; the connection ends after it.
+		keep = w.finish() && !gone
 	}
 	cancel()
 	return keep
@@ -273,7 +296,7 @@ func (c *conn) runHandler(w *response, r *http.Request) (ok bool) {
 			}
 		}
 	}()
-	c.srv.Std.Handler.ServeHTTP(w, r)
+	c.srv.handler.ServeHTTP(w, r)
 	return true
 }
 
@@ -282,18 +305,22 @@ func (c *conn) runHandler(w *response, r *http.Request) (ok bool) {
 // the request's context, as net/http's background read does.
 func (c *conn) startWatch() {
 	c.mu.Lock()
-	if !c.running || c.br.Buffered() > 0 {
+	if !c.running || c.watching || c.br.Buffered() > 0 {
+		// Ended already, watched already (a late timer of the request
+		// before), or a pipelined request waits: the client is there.
 		c.mu.Unlock()
 		return
 	}
+	// The request may run long: the read deadline of its head must not end
+	// the watch. Cleared under the lock, so that endWatch's abort comes
+	// after it.
+	_ = c.rwc.SetReadDeadline(time.Time{})
+	c.deadlineSet = true
 	c.watching = true
 	c.watchDone = make(chan struct{})
 	done := c.watchDone
 	c.mu.Unlock()
 	defer close(done)
-	// The request may run long: the read deadline of its head must not
-	// end the watch, so there is none while it watches.
-	_ = c.rwc.SetReadDeadline(time.Time{})
 	n, err := c.rwc.Read(c.cr.b[:])
 	if n == 1 {
 		// A pipelined request: the client is there. Keep the byte.

@@ -35,6 +35,7 @@ type Server struct {
 	contexts sync.Map // net.Conn → context.Context, until Std takes the conn
 	closing  atomic.Bool
 	connCtx  func(context.Context, net.Conn) context.Context
+	handler  http.Handler
 	shutOnce sync.Once
 }
 
@@ -56,6 +57,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.stdDone = make(chan struct{})
 	s.connCtx = s.Std.ConnContext
 	s.Std.ConnContext = s.handedContext
+	s.handler = s.Std.Handler
+	if s.handler == nil {
+		s.handler = http.DefaultServeMux
+	}
 	s.mu.Unlock()
 
 	go func() {
@@ -64,6 +69,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	}()
 
 	base := context.Background()
+	if s.Std.BaseContext != nil {
+		base = s.Std.BaseContext(ln)
+	}
+	base = context.WithValue(base, http.ServerContextKey, s.Std)
 	var delay time.Duration
 	for {
 		c, err := ln.Accept()
