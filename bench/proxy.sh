@@ -5,6 +5,8 @@
 # Portico as one more row, all in one run.
 #   bench/proxy.sh [seconds] [connections]         # defaults 5 and 32
 #   PEERS=/path/to/peers/run.sh bench/proxy.sh 10 32
+#   POLICIES=1 bench/proxy.sh 5 32   # then nginx, the plain proxy and the
+#       same proxy behind an API key and a plan's rate limit, one more round
 # Portico is pinned to core 0 like the origin and the peers (taskset), so
 # that each proxy gets the same single core and wrk keeps core 1.
 # Needs: go, curl, taskset, and what run.sh needs
@@ -76,4 +78,76 @@ for _ in $(seq 100); do
 done
 echo "portico: proxy bench v1 at $url (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 EXTRA="portico=$url ${EXTRA:-}" "$peers" "$@"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+[ "${POLICIES:-}" = 1 ] || exit 0
+# The same proxy behind an application's API key and a plan's rate limit
+# (high enough never to refuse: the check is what is measured), metrics on
+# as always. The harness's rows cannot send a header, so this round starts
+# the origin and nginx again with the harness's own files and loads all
+# three rows with the same wrk, pinned the same way.
+secs=${1:-5} conns=${2:-32}
+cat >"$dir/keyed.yaml" <<'YAML'
+kind: Proxy
+name: benchkey
+spec:
+  basePath: benchkey
+  version: v1
+  targets:
+    - url: http://127.0.0.1:18080
+---
+kind: Plan
+name: benchplan
+spec:
+  rate: {requests: 1000000, per: second}
+---
+kind: Application
+name: benchapp
+spec:
+  owner: bench
+  subscriptions:
+    - {api: benchkey, plan: benchplan}
+YAML
+portico apply -f "$dir/keyed.yaml" >/dev/null
+portico package benchkey --version 1.0.0 >/dev/null
+portico deploy benchkey@1.0.0 --env dev >/dev/null
+key=$(portico apps keys create benchapp -o value)
+keyed="$gateway/ws/proxy/benchkey/v1/"
+peersdir=$(dirname "$peers")
+taskset -c 0 /tmp/peers-upstream -addr 127.0.0.1:18080 >/dev/null 2>&1 &
+origin=$!
+taskset -c 0 nginx -c "$peersdir/nginx.conf" >/dev/null 2>&1 &
+nginxpid=$!
+trap 'kill $origin $nginxpid 2>/dev/null; cleanup' EXIT
+for _ in $(seq 100); do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $key" "$keyed" || true)
+	[ "$code" = 200 ] && break
+	sleep 0.1
+done
+[ "$code" = 200 ] || { echo "the keyed proxy answered $code" >&2; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' "$keyed")
+[ "$code" = 401 ] || { echo "the keyed proxy answered $code without a key, want 401" >&2; exit 1; }
+echo
+echo "policies round: API key + plan rate limit + metrics"
+declare -A rate
+row() {
+	local name=$1
+	shift
+	local out
+	out=$(taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency "$@")
+	if grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"; then
+		echo "$name: failed requests:" >&2
+		echo "$out" >&2
+		exit 1
+	fi
+	rate[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+	printf '%-16s %10s req/s  p50 %-8s p99 %s\n' "$name" "${rate[$name]}" \
+		"$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+}
+row nginx http://127.0.0.1:18081/
+row portico "$url"
+row portico+key+rate -H "X-API-Key: $key" "$keyed"
+for n in portico portico+key+rate; do
+	awk -v n="$n" -v a="${rate[$n]}" -v b="${rate[nginx]}" 'BEGIN{printf "%-16s %.2f x nginx\n", n, a/b}'
+done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

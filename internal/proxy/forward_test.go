@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -224,5 +225,42 @@ func TestStaleKeepAliveConnectionIsRetried(t *testing.T) {
 			t.Fatalf("call %d: %d %s", i, a.status, a.body)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// An upstream that restarted leaves every pooled connection dead: the one
+// retry a request gets must not take another dead one.
+func TestUpstreamRestartWithManyIdleConnections(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var held atomic.Int64
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("hold") != "" {
+			held.Add(1)
+			<-release
+		}
+		_, _ = io.WriteString(w, "ok")
+	})
+	gw, _ := gateway(t, &model.ProxySpec{Targets: targets(o.URL)})
+	// Eight calls at once leave eight idle connections in the pool.
+	const n = 8
+	done := make(chan answer, n)
+	for range n {
+		go func() { done <- do(t, "GET", gw+root+"?hold=1", nil) }()
+	}
+	for held.Load() < n {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	for range n {
+		if a := <-done; a.status != 200 {
+			t.Fatalf("filling the pool: %d %s", a.status, a.body)
+		}
+	}
+	o.CloseClientConnections() // the upstream "restarts"
+	for i := range n {
+		if a := do(t, "GET", gw+root, nil); a.status != 200 {
+			t.Fatalf("call %d after the upstream dropped its connections: %d %s", i, a.status, a.body)
+		}
 	}
 }

@@ -38,7 +38,15 @@ func leanMethod(r *http.Request, body io.ReadCloser, upgrade string) bool {
 // target).
 func (h *handler) forwardLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, rest, rawRest string, id []string) error {
 	for try := 0; ; try++ {
-		c, err := t.pool.get(ctx)
+		var c *h1Conn
+		var err error
+		if try == 0 {
+			c, err = t.pool.get(ctx)
+		} else {
+			// The upstream closed a pooled connection: after a restart the
+			// other idle ones are dead too, so the retry dials.
+			c, err = t.pool.dial(ctx)
+		}
 		if err != nil {
 			return err
 		}
