@@ -138,9 +138,9 @@ func (c *conn) serve() {
 		// One deadline per request: the wait for it and its head. A
 		// keep-alive wait gets the idle timeout, a first request or a
 		// pipelined one the header timeout.
-		wait := idle
+		wait, idleWait := idle, true
 		if first || c.br.Buffered() > 0 || wait <= 0 {
-			wait = hdrTimeout
+			wait, idleWait = hdrTimeout, false
 		}
 		if wait > 0 {
 			_ = c.rwc.SetReadDeadline(time.Now().Add(wait))
@@ -158,7 +158,7 @@ func (c *conn) serve() {
 		if !c.state.CompareAndSwap(stateIdle, stateActive) {
 			return // closed by Shutdown
 		}
-		end, err := c.readHead(wait != hdrTimeout, hdrTimeout)
+		end, err := c.readHead(idleWait, hdrTimeout)
 		if err != nil {
 			if errors.Is(err, errHandOff) {
 				handed = true
@@ -221,8 +221,10 @@ func (c *conn) readHead(idleWait bool, hdrTimeout time.Duration) (int, error) {
 // handOff passes the connection, with what is buffered, to net/http.
 func (c *conn) handOff(bufs *connBufs) {
 	_ = c.rwc.SetReadDeadline(time.Time{})
+	// A watch's byte is never pending here: the Peek that starts each
+	// request moved it into br.
 	var hc net.Conn = c.rwc
-	if n := c.br.Buffered(); n > 0 || c.cr.hasByte {
+	if n := c.br.Buffered(); n > 0 {
 		pending, _ := c.br.Peek(n)
 		hc = &replayConn{Conn: c.rwc, pending: append([]byte(nil), pending...)}
 	}
@@ -241,9 +243,21 @@ func (r *replayConn) Read(p []byte) (int, error) {
 	if len(r.pending) > 0 {
 		n := copy(p, r.pending)
 		r.pending = r.pending[n:]
+		if len(r.pending) == 0 {
+			r.pending = nil // let the copy go
+		}
 		return n, nil
 	}
 	return r.Conn.Read(p)
+}
+
+// CloseWrite lets net/http half-close before closing after an error
+// answer, so that the answer is not lost to a reset.
+func (r *replayConn) CloseWrite() error {
+	if cw, ok := r.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }
 
 // serveRequest runs the handler for h and reports whether the connection
@@ -315,7 +329,6 @@ func (c *conn) startWatch() {
 	// the watch. Cleared under the lock, so that endWatch's abort comes
 	// after it.
 	_ = c.rwc.SetReadDeadline(time.Time{})
-	c.deadlineSet = true
 	c.watching = true
 	c.watchDone = make(chan struct{})
 	done := c.watchDone
@@ -356,6 +369,7 @@ func (c *conn) endWatch() (gone bool) {
 	if watching {
 		_ = c.rwc.SetReadDeadline(aLongTimeAgo)
 		<-done
+		c.deadlineSet = true // on this goroutine: the next wait resets it
 	}
 	c.mu.Lock()
 	gone, c.gone = c.gone, false

@@ -14,4 +14,11 @@
 // connection only once it has run for a while), one read deadline instead
 // of three, and the answer's head and body leave in one write. The proxy
 // comparison in docs/performance.md is why it exists.
+//
+// Of Std's settings the lean loop honours Handler, ReadHeaderTimeout,
+// ReadTimeout (as the header and idle fallbacks), IdleTimeout,
+// WriteTimeout, BaseContext and ConnContext; ConnState, ErrorLog and
+// SetKeepAlivesEnabled apply to handed-off connections only. A client that
+// trickles a head and then causes a hand-off may get up to twice the header
+// timeout, once here and once from net/http.
 package h1

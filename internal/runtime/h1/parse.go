@@ -124,6 +124,14 @@ func parseHead(b []byte) (h head, ok bool) {
 	if hosts != 1 || !httpguts.ValidHostHeader(h.host) {
 		return h, false
 	}
+	// As net/http (RFC 7234 5.4): Pragma: no-cache means Cache-Control:
+	// no-cache when there is none, so handlers and upstreams see the same
+	// headers whichever loop read the request.
+	if hp := h.header["Pragma"]; len(hp) > 0 && hp[0] == "no-cache" {
+		if _, ok := h.header["Cache-Control"]; !ok {
+			h.header["Cache-Control"] = []string{"no-cache"}
+		}
+	}
 	return h, true
 }
 

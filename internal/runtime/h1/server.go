@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -80,10 +81,13 @@ func (s *Server) Serve(ln net.Listener) error {
 			if s.closing.Load() {
 				return http.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Out of descriptors and the like: back off as net/http does.
+			if temporary(err) {
+				// Out of descriptors and the like: back off and go on, as
+				// net/http does; returning would stop the listener for good.
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				if s.Log != nil {
+					s.Log.Warn("h1: accept failed; retrying", "err", err, "delay", delay)
+				}
 				time.Sleep(delay)
 				continue
 			}
@@ -107,6 +111,22 @@ func (s *Server) Serve(ln net.Listener) error {
 		}
 		go cn.serve()
 	}
+}
+
+// temporary reports an accept error worth retrying: the ones net/http's
+// Temporary() covers, named, since net.Error.Temporary is deprecated.
+func temporary(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return true
+	}
+	for _, e := range []error{syscall.EMFILE, syscall.ENFILE, syscall.ENOBUFS, syscall.ENOMEM,
+		syscall.ECONNABORTED, syscall.ECONNRESET, syscall.EINTR, syscall.EAGAIN} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // handedContext is Std's ConnContext: the context the lean loop made for

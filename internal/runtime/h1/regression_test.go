@@ -1,0 +1,115 @@
+package h1
+
+// Regression tests for problems a review of conn.go and server.go found.
+// Each runs against the lean loop and, where the behaviour should match,
+// net/http alone.
+
+import (
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// emfileListener fails its first Accept with EMFILE, as a process out of
+// file descriptors does.
+type emfileListener struct {
+	net.Listener
+	failed atomic.Bool
+}
+
+func (l *emfileListener) Accept() (net.Conn, error) {
+	if !l.failed.Swap(true) {
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Addr: l.Addr(),
+			Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// Regression: Serve once backed off only on Timeout() errors; EMFILE and
+// ENFILE are not timeouts, so running out of file descriptors (a client
+// opening many connections) made Serve return and the listener stopped
+// accepting for good. net/http backs off and goes on, and so does Serve.
+func TestServeSurvivesEMFILE(t *testing.T) {
+	h := marked(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	for _, impl := range impls {
+		t.Run(impl, func(t *testing.T) {
+			s := &Server{Std: newStd(h)}
+			ln := &emfileListener{Listener: listen(t)}
+			done := make(chan error, 1)
+			go func() {
+				if impl == "h1" {
+					done <- s.Serve(ln)
+				} else {
+					done <- s.Std.Serve(ln)
+				}
+			}()
+			t.Cleanup(func() {
+				if impl == "h1" {
+					s.Close()
+				} else {
+					s.Std.Close()
+				}
+				recv(t, "Serve", done)
+			})
+			select {
+			case err := <-done:
+				done <- err
+				t.Fatalf("Serve returned %v after one EMFILE from Accept; want it to back off and keep serving", err)
+			case <-time.After(200 * time.Millisecond):
+			}
+			c := dial(t, ln.Addr().String())
+			if _, body := c.roundTrip("GET", get("/")); body != "ok" {
+				t.Errorf("body %q", body)
+			}
+		})
+	}
+}
+
+// Regression: startWatch once wrote c.deadlineSet on the timer goroutine
+// while the handler may write it through ResponseController.SetReadDeadline:
+// a data race, which go test -race reports.
+func TestHandlerReadDeadlineDuringWatch(t *testing.T) {
+	ts := startH1(t, marked(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(20 * time.Millisecond) // the watch (1 ms) has started
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(time.Hour))
+		io.WriteString(w, "ok")
+	}), withWatchAfter(time.Millisecond))
+	c := dial(t, ts.addr)
+	if _, body := c.roundTrip("GET", get("/")); body != "ok" {
+		t.Errorf("body %q", body)
+	}
+}
+
+// Regression: readHead once told a keep-alive wait from a first or
+// pipelined one by comparing durations, so when IdleTimeout equalled
+// ReadHeaderTimeout a head that started late in the idle wait was cut
+// short, with no answer. net/http gives the head its full
+// ReadHeaderTimeout, and so does the lean loop.
+func TestHeadAfterLongIdleGetsFullHeaderTimeout(t *testing.T) {
+	h := marked(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	opt := func(s *Server) {
+		s.Std.ReadHeaderTimeout = 400 * time.Millisecond
+		s.Std.IdleTimeout = 400 * time.Millisecond
+	}
+	for impl, ts := range startBoth(t, h, opt) {
+		t.Run(impl, func(t *testing.T) {
+			c := dial(t, ts.addr)
+			c.roundTrip("GET", get("/first"))
+			time.Sleep(300 * time.Millisecond) // idle, within IdleTimeout
+			c.write("GET /second HTTP/1.1\r\n")
+			time.Sleep(200 * time.Millisecond) // within ReadHeaderTimeout of the head's start
+			if _, err := c.c.Write([]byte("Host: h\r\n\r\n")); err != nil && !errors.Is(err, syscall.EPIPE) {
+				t.Logf("write: %v", err)
+			}
+			if _, body, err := c.read("GET"); err != nil || body != "ok" {
+				t.Errorf("a head begun after 300 ms idle and finished 200 ms later: %q, %v", body, err)
+			}
+		})
+	}
+}
