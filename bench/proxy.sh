@@ -8,7 +8,9 @@
 #   POLICIES=1 bench/proxy.sh 5 32   # then nginx, the plain proxy and the
 #       same proxy behind an API key and a plan's rate limit, one more round
 # Portico is pinned to core 0 like the origin and the peers (taskset), so
-# that each proxy gets the same single core and wrk keeps core 1.
+# that each proxy gets the same single core and wrk keeps core 1. The row
+# go-floor is bench/floorproxy: a featureless Go proxy, what Go's runtime
+# and the kernel cost before Portico adds anything.
 # Needs: go, curl, taskset, and what run.sh needs
 # (apt-get install -y wrk nginx-light caddy haproxy).
 set -euo pipefail
@@ -27,11 +29,12 @@ done
 
 dir=$(mktemp -d)
 server=
+floor=
 cleanup() {
-	if [ -n "$server" ]; then
-		kill -TERM "$server" 2>/dev/null || true
-		wait "$server" 2>/dev/null || true
-	fi
+	for p in $server $floor; do
+		kill -TERM "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -39,6 +42,7 @@ trap 'exit 130' INT TERM
 
 echo "building portico"
 go build -o "$dir/portico" ./cmd/portico
+go build -o "$dir/floorproxy" ./bench/floorproxy
 
 export XDG_CONFIG_HOME="$dir/config"
 export PORTICO_ADMIN_PASSWORD="bench-$$-$RANDOM-$RANDOM"
@@ -76,8 +80,16 @@ for _ in $(seq 100); do
 	[ "$code" = 502 ] || [ "$code" = 200 ] && break
 	sleep 0.1
 done
+# Go's floor (bench/floorproxy): the least a Go proxy does per request.
+taskset -c 0 "$dir/floorproxy" -upstream 127.0.0.1:18080 >"$dir/floor.out" 2>&1 &
+floor=$!
+for _ in $(seq 50); do
+	grep -q 'listening on' "$dir/floor.out" 2>/dev/null && break
+	sleep 0.1
+done
+floorurl=$(awk '/listening on/ {print $NF; exit}' "$dir/floor.out")/
 echo "portico: proxy bench v1 at $url (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
-EXTRA="portico=$url ${EXTRA:-}" "$peers" "$@"
+EXTRA="portico=$url go-floor=$floorurl ${EXTRA:-}" "$peers" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 [ "${POLICIES:-}" = 1 ] || exit 0
