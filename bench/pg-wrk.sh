@@ -4,7 +4,7 @@
 # generators on both sides, same run, same machine. Prints the median rate
 # of each configuration and Portico's best as a share of pgbench's best.
 #   PORTICO_TEST_POSTGRES='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' bench/pg-wrk.sh
-#   COUNT=5 DURATION=20 WRK_CONNS="8 32 64" PG_CLIENTS="8 32" bench/pg-wrk.sh
+#   COUNT=5 DURATION=20 WRK_CONNS="8 32 64" PG_CLIENTS="4 8 32" POOL=4 bench/pg-wrk.sh
 #   PROFILE=1 bench/pg-wrk.sh    # then one more wrk run under perf: top costs
 #   PROFILE=1 PERF_OUT=/tmp/prof bench/pg-wrk.sh   # and keep perf.data there
 # Each round runs, DURATION seconds each, pgbench at every PG_CLIENTS and
@@ -19,8 +19,11 @@ schema=${SCHEMA:-portico_bench}
 count=${COUNT:-3}
 duration=${DURATION:-10}
 threads=${THREADS:-2}
-pool=${POOL:-8}
-read -r -a pg_clients <<<"${PG_CLIENTS:-8 32}"
+# A pool of 4 is the best Portico does on 2 cores (8 and 16 were slower:
+# more PostgreSQL backends contending for the same cores); pgbench gets
+# its own best over 4, 8 and 32 clients.
+pool=${POOL:-4}
+read -r -a pg_clients <<<"${PG_CLIENTS:-4 8 32}"
 read -r -a wrk_conns <<<"${WRK_CONNS:-8 32}"
 for tool in pgbench wrk psql curl go; do
 	command -v "$tool" >/dev/null || { echo "$tool not found (Debian: apt-get install -y wrk postgresql-client curl)" >&2; exit 1; }
