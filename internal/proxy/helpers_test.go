@@ -13,6 +13,7 @@ import (
 
 	"github.com/portico-dev/portico/internal/model"
 	"github.com/portico-dev/portico/internal/proxy"
+	"github.com/portico-dev/portico/internal/runtime/h1"
 )
 
 const root = "/ws/proxy/billing/v1"
@@ -39,12 +40,19 @@ func gateway(t *testing.T, spec *model.ProxySpec) (string, *proxy.Upstream) {
 		mux.Handle(spec.PathPrefix, ph)
 		mux.Handle(spec.PathPrefix+"/", ph)
 	}
-	srv := httptest.NewServer(mux)
+	// Served as the runtime serves it: the lean HTTP/1.1 loop in front of
+	// net/http, so that both paths of a request meet the proxy.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &h1.Server{Std: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
-		srv.Close()
+		_ = srv.Close()
 		up.Close()
 	})
-	return srv.URL, up
+	return "http://" + ln.Addr().String(), up
 }
 
 // origin is an upstream that counts its calls.
