@@ -1,11 +1,14 @@
 package proxy_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -150,5 +153,64 @@ func TestConflictingFramingIsReframed(t *testing.T) {
 	}
 	if g := <-got; g != `/x cl="" te=[chunked] body="hello"` {
 		t.Errorf("upstream got %s", g)
+	}
+}
+
+// TestSlowAndTrickledAnswersArriveWhole covers the lean path's wait for an
+// answer past its first short wait: a late answer, a head that arrives in
+// pieces, a body that comes after its head. Each arrives whole, within
+// the response header timeout, and the connection carries the next call.
+func TestSlowAndTrickledAnswersArriveWhole(t *testing.T) {
+	t.Parallel()
+	const pause = 60 * time.Millisecond
+	body := `{"ok":true}`
+	pieces := map[string][]string{
+		"/late":       {"", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Shape: late\r\nContent-Length: 11\r\n\r\n" + body},
+		"/split-head": {"HTTP/1.1 200 OK\r\nContent-Type: app", "lication/json\r\nX-Shape: split\r\nContent-Length: 11\r\n\r\n" + body},
+		"/late-body":  {"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Shape: body\r\nContent-Length: 11\r\n\r\n{\"ok\"", ":true}"},
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var conns atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					for i, p := range pieces[req.URL.Path] {
+						if i > 0 || p == "" {
+							time.Sleep(pause)
+						}
+						if _, err := io.WriteString(c, p); err != nil {
+							return
+						}
+					}
+				}
+			}()
+		}
+	}()
+	gw, _ := gateway(t, &model.ProxySpec{Targets: targets("http://" + ln.Addr().String()),
+		Timeouts: &model.ProxyTimeouts{ResponseHeader: model.Duration(2 * time.Second)}})
+	for _, path := range []string{"/late", "/split-head", "/late-body", "/late"} {
+		a := do(t, "GET", gw+root+path, nil)
+		if a.status != 200 || a.body != body || a.header.Get("Content-Type") != "application/json" || a.header.Get("X-Shape") == "" {
+			t.Errorf("%s: %d %v %q", path, a.status, a.header, a.body)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("the calls took %d upstream connections, want 1 kept alive", n)
 	}
 }

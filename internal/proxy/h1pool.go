@@ -35,8 +35,38 @@ type h1Conn struct {
 	br       *bufio.Reader
 	bw       *bufio.Writer
 	tp       textproto.Reader
+	fields   []headField // reused by each answer's head
 	lastUsed int64
 	reused   bool
+
+	// The call under way: see watch.
+	ctx     context.Context
+	stop    func() bool
+	abortFn func()
+	final   bool // the last flush of a request head, which needs no watch
+}
+
+// watch makes the cancellation of the call's context end blocked I/O on
+// the connection, from now on. A call registers only when it may block
+// for long (see quickWait): registering costs an allocation and a lock.
+func (c *h1Conn) watch() {
+	if c.stop == nil {
+		c.stop = context.AfterFunc(c.ctx, c.abortFn)
+	}
+}
+
+func (c *h1Conn) abort() { _ = c.conn.SetDeadline(aLongTimeAgo) }
+
+// upWriter writes a request head to the connection: a head larger than
+// the write buffer may block on an upstream that does not read, so it is
+// watched first.
+type upWriter struct{ c *h1Conn }
+
+func (w upWriter) Write(p []byte) (int, error) {
+	if !w.c.final {
+		w.c.watch()
+	}
+	return w.c.conn.Write(p)
 }
 
 // capReader bounds what may be read from the connection while response
@@ -88,9 +118,10 @@ func (p *h1Pool) dial(ctx context.Context) (*h1Conn, error) {
 		return nil, err
 	}
 	c := &h1Conn{conn: nc}
+	c.abortFn = c.abort
 	c.cr = capReader{c: nc, n: -1}
 	c.br = bufio.NewReaderSize(&c.cr, 16<<10)
-	c.bw = bufio.NewWriterSize(nc, 4<<10)
+	c.bw = bufio.NewWriterSize(upWriter{c}, 4<<10)
 	c.tp.R = c.br
 	return c, nil
 }

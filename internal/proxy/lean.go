@@ -67,13 +67,21 @@ func (h *handler) forwardLean(ctx context.Context, w http.ResponseWriter, r *htt
 // errStale marks a pooled connection that failed before any answer.
 var errStale = errors.New("proxy: stale pooled connection")
 
+// quickWait is how long a lean call waits for its answer before it
+// watches its context. Most answers come sooner, and a call that never
+// registers with its context saves that work; a client that goes away is
+// noticed only after the HTTP server's own watch starts (10 ms) anyway.
+const quickWait = 10 * time.Millisecond
+
 func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *http.Request, t *target, c *h1Conn, rest, rawRest string, id []string) (err error) {
 	u := h.up
-	stop := context.AfterFunc(ctx, func() { _ = c.conn.SetDeadline(aLongTimeAgo) })
+	c.ctx, c.stop = ctx, nil
 	reuse := false
 	defer func() {
 		// stop is false when the context fired: the deadline is spent.
-		if stop() && reuse {
+		done := c.stop == nil || c.stop()
+		c.ctx, c.stop = nil, nil
+		if done && reuse {
 			t.pool.put(c)
 		} else {
 			_ = c.conn.Close()
@@ -89,61 +97,72 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	bw.WriteString("\r\n")
 	h.writeHeaderLean(bw, r, id[0])
 	bw.WriteString("\r\n")
-	if err := bw.Flush(); err != nil {
+	c.final = true
+	err = bw.Flush()
+	c.final = false
+	if err != nil {
 		if c.reused && ctx.Err() == nil {
 			return errStale
 		}
 		return err
 	}
 
-	if u.headerTimeout > 0 {
-		_ = c.conn.SetReadDeadline(time.Now().Add(u.headerTimeout))
+	// The wait for the answer: first a short one without the context's
+	// watch, then, for a slow answer, the rest of the header timeout with it.
+	start := time.Now()
+	wait, quick := quickWait, true
+	if u.headerTimeout > 0 && u.headerTimeout <= wait {
+		wait, quick = u.headerTimeout, false
+	}
+	if c.stop != nil {
+		// A large head registered already.
+		wait, quick = u.headerTimeout, false
+	}
+	if wait > 0 {
+		_ = c.conn.SetReadDeadline(start.Add(wait))
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	c.cr.n = MaxResponseHeaderBytes
-	var (
-		code  int
-		minor byte
-		hdr   http.Header
-	)
-	for {
-		line, err := c.br.ReadSlice('\n')
-		if err != nil {
-			if c.reused && len(line) == 0 && ctx.Err() == nil && (err == io.EOF || errors.Is(err, syscall.ECONNRESET)) {
-				return errStale
-			}
+	_, err = c.br.Peek(1)
+	if quick && isTimeout(err) {
+		if err := c.waitWatched(start, u.headerTimeout); err != nil {
 			return err
 		}
-		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
-			return errMalformedResponse
+		_, err = c.br.Peek(1)
+	}
+	if err != nil {
+		if c.reused && ctx.Err() == nil && (err == io.EOF || errors.Is(err, syscall.ECONNRESET)) {
+			return errStale
 		}
-		minor = line[7]
-		code = int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
-		if code < 100 || code > 999 || (len(line) > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n') {
-			return errMalformedResponse
-		}
-		mh, err := c.tp.ReadMIMEHeader()
-		if err != nil {
-			if errors.Is(err, errHeaderTooLarge) {
-				return errHeaderTooLarge
+		return err
+	}
+
+	var head responseHead
+	buf, _ := c.br.Peek(c.br.Buffered())
+	if n, ok := head.parseBuffered(buf, c.fields[:0]); ok {
+		_, _ = c.br.Discard(n)
+		c.fields = head.fields
+	} else {
+		if c.stop == nil {
+			// The rest of the head may be slow to come.
+			if err := c.waitWatched(start, u.headerTimeout); err != nil {
+				return err
 			}
+		}
+		if err := h.readHeadSlow(c, &head); err != nil {
 			return err
 		}
-		if code >= 200 || code == http.StatusSwitchingProtocols {
-			hdr = http.Header(mh)
-			break
-		}
-		// 1xx informational answers (103 Early Hints) are passed over.
 	}
 	c.cr.n = -1
+	code := head.code
 	if code == http.StatusSwitchingProtocols {
 		// Not asked for: the lean path never sends Upgrade.
 		return errMalformedResponse
 	}
 
-	keepAlive := minor != '0' && !hasToken(hdr["Connection"], "close")
+	keepAlive := head.minor != '0' && !hasToken(head.connection, "close")
 	var (
 		body    io.Reader
 		limited *io.LimitedReader
@@ -152,16 +171,16 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	)
 	switch {
 	case r.Method == http.MethodHead || code == http.StatusNoContent || code == http.StatusNotModified:
-	case len(hdr["Transfer-Encoding"]) > 0:
-		if te := hdr["Transfer-Encoding"]; len(te) == 1 && asciiEqualFold(te[0], "chunked") {
+	case len(head.transferEncoding) > 0:
+		if te := head.transferEncoding; len(te) == 1 && asciiEqualFold(te[0], "chunked") {
 			chunked = true
 			body = httputil.NewChunkedReader(c.br)
 		} else {
 			// Read to the end of the connection, as RFC 9112 6.3 says.
 			body, keepAlive = c.br, false
 		}
-	case len(hdr["Content-Length"]) > 0:
-		cl := hdr["Content-Length"]
+	case len(head.contentLength) > 0:
+		cl := head.contentLength
 		n, err := strconv.ParseInt(cl[0], 10, 64)
 		if err != nil || n < 0 || (len(cl) > 1 && !allEqual(cl)) {
 			return errMalformedResponse
@@ -173,12 +192,17 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 		body, keepAlive = c.br, false
 	}
 
-	// The header timeout must not cut a long body. A body already in the
-	// buffer (the common short answer) reads nothing more, and the next
-	// call on this connection sets its own deadline first: one deadline
-	// change per call instead of two.
-	if u.headerTimeout > 0 && body != nil && (limited == nil || int64(c.br.Buffered()) < length) {
+	// A body already in the buffer (the common short answer) reads
+	// nothing more: the deadline of the wait may stay, and the next call
+	// on this connection sets its own first. A body still to come is
+	// read without a deadline, with the context watched.
+	inBuffer := limited != nil && int64(c.br.Buffered()) >= length
+	if body != nil && !inBuffer {
+		c.watch()
 		_ = c.conn.SetReadDeadline(time.Time{})
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 	}
 
 	ok := code != http.StatusBadGateway && code != http.StatusServiceUnavailable && code != http.StatusGatewayTimeout
@@ -190,8 +214,8 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	u.breakerDone(ok)
 
 	dst := w.Header()
-	copyEndToEnd(dst, hdr)
-	if tr := hdr["Trailer"]; len(tr) > 0 && chunked {
+	head.commitTo(dst)
+	if tr := head.trailer; len(tr) > 0 && chunked {
 		dst["Trailer"] = tr
 	}
 	for _, k := range u.respDel {
@@ -208,11 +232,20 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 		reuse = keepAlive && c.br.Buffered() == 0
 		return nil
 	}
-	flush := length < 0 || isEventStream(hdr)
+	flush := length < 0 || head.isEventStream()
 	if flush {
 		_ = http.NewResponseController(w).Flush()
 	}
-	readErr, writeErr := copyBody(w, body, flush)
+	var readErr, writeErr error
+	if inBuffer && !flush {
+		// The whole body is buffered: written from the buffer, no copy.
+		b, _ := c.br.Peek(int(length))
+		_, writeErr = w.Write(b)
+		_, _ = c.br.Discard(int(length))
+		limited.N = 0
+	} else {
+		readErr, writeErr = copyBody(w, body, flush)
+	}
 	if readErr == nil && limited != nil && limited.N > 0 {
 		readErr = io.ErrUnexpectedEOF
 	}
@@ -239,9 +272,57 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	return nil
 }
 
-func isEventStream(h http.Header) bool {
-	ct := h["Content-Type"]
-	return len(ct) > 0 && len(ct[0]) >= 17 && asciiEqualFold(ct[0][:17], "text/event-stream")
+// readHeadSlow reads the answer's head with textproto: every shape the
+// buffered parser leaves (a head still arriving, 1xx answers, folded or
+// unusual lines).
+func (h *handler) readHeadSlow(c *h1Conn, head *responseHead) error {
+	for {
+		line, err := c.br.ReadSlice('\n')
+		if err != nil {
+			return err
+		}
+		if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) || line[8] != ' ' {
+			return errMalformedResponse
+		}
+		minor := line[7]
+		code := int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
+		if code < 100 || code > 999 || (len(line) > 12 && line[12] != ' ' && line[12] != '\r' && line[12] != '\n') {
+			return errMalformedResponse
+		}
+		mh, err := c.tp.ReadMIMEHeader()
+		if err != nil {
+			if errors.Is(err, errHeaderTooLarge) {
+				return errHeaderTooLarge
+			}
+			return err
+		}
+		if code >= 200 || code == http.StatusSwitchingProtocols {
+			head.code, head.minor = code, minor
+			head.fromMIME(mh)
+			return nil
+		}
+		// 1xx informational answers (103 Early Hints) are passed over.
+	}
+}
+
+// waitWatched turns a quick wait into a watched one: the read deadline
+// becomes the header timeout from start (none when 0), and the context's
+// cancellation ends the wait.
+func (c *h1Conn) waitWatched(start time.Time, headerTimeout time.Duration) error {
+	c.watch()
+	if headerTimeout > 0 {
+		_ = c.conn.SetReadDeadline(start.Add(headerTimeout))
+	} else {
+		_ = c.conn.SetReadDeadline(time.Time{})
+	}
+	// After the deadline is set: a cancellation from now on overrides it.
+	return c.ctx.Err()
+}
+
+// isTimeout reports a deadline's error.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return err != nil && errors.As(err, &ne) && ne.Timeout()
 }
 
 func allEqual(vv []string) bool {
