@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/textproto"
 	"sync/atomic"
@@ -36,6 +37,8 @@ type h1Conn struct {
 	bw       *bufio.Writer
 	tp       textproto.Reader
 	fields   []headField // reused by each answer's head
+	deadline time.Time   // the read deadline last set, zero for none
+	limited  io.LimitedReader
 	lastUsed int64
 	reused   bool
 
@@ -53,6 +56,16 @@ func (c *h1Conn) watch() {
 	if c.stop == nil {
 		c.stop = context.AfterFunc(c.ctx, c.abortFn)
 	}
+}
+
+// setReadDeadline sets the read deadline to at, unless the one set
+// already is at most slack earlier.
+func (c *h1Conn) setReadDeadline(at time.Time, slack time.Duration) {
+	if slack > 0 && !c.deadline.IsZero() && !c.deadline.After(at) && at.Sub(c.deadline) <= slack {
+		return
+	}
+	_ = c.conn.SetReadDeadline(at)
+	c.deadline = at
 }
 
 func (c *h1Conn) abort() { _ = c.conn.SetDeadline(aLongTimeAgo) }

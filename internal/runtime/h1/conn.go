@@ -49,6 +49,10 @@ type conn struct {
 	// request.
 	deadlineSet      bool
 	writeDeadlineSet bool
+	// armedWait and armedAt are the wait of the read deadline last set
+	// for a request and when: see armReadDeadline.
+	armedWait time.Duration
+	armedAt   time.Time
 
 	// The watch of a running request: see startWatch.
 	watchTimer *time.Timer
@@ -143,7 +147,7 @@ func (c *conn) serve() {
 			wait, idleWait = hdrTimeout, false
 		}
 		if wait > 0 {
-			_ = c.rwc.SetReadDeadline(time.Now().Add(wait))
+			c.armReadDeadline(wait)
 		} else if c.deadlineSet {
 			_ = c.rwc.SetReadDeadline(time.Time{})
 		}
@@ -184,6 +188,19 @@ func (c *conn) serve() {
 	}
 }
 
+// armReadDeadline sets the read deadline of a request's wait to wait
+// from now, unless the deadline set for the previous request is still
+// within a 64th of that: on a busy connection most requests then change
+// no timer, and a deadline ends at most 1.6 % early.
+func (c *conn) armReadDeadline(wait time.Duration) {
+	now := time.Now()
+	if !c.deadlineSet && wait == c.armedWait && now.Sub(c.armedAt) <= wait/64 {
+		return
+	}
+	_ = c.rwc.SetReadDeadline(now.Add(wait))
+	c.armedWait, c.armedAt = wait, now
+}
+
 // errHandOff asks serve to pass the connection to net/http.
 var errHandOff = errors.New("h1: hand off")
 
@@ -209,6 +226,7 @@ func (c *conn) readHead(idleWait bool, hdrTimeout time.Duration) (int, error) {
 		from = n
 		if idleWait && hdrTimeout > 0 {
 			idleWait = false
+			c.armedWait = 0
 			_ = c.rwc.SetReadDeadline(time.Now().Add(hdrTimeout))
 		}
 		if _, err := c.br.Peek(n + 1); err != nil {
