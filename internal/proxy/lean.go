@@ -115,6 +115,11 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	if u.headerTimeout > 0 && u.headerTimeout <= wait {
 		wait, quick = u.headerTimeout, false
 	}
+	if dl, ok := ctx.Deadline(); ok && quick && dl.Sub(start) < wait {
+		// The total timeout ends sooner: the short wait ends with it, and
+		// the watched wait after it finds the context done.
+		wait = max(dl.Sub(start), time.Microsecond)
+	}
 	if c.stop != nil {
 		// A large head registered already.
 		wait, quick = u.headerTimeout, false
