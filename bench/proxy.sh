@@ -7,6 +7,8 @@
 #   PEERS=/path/to/peers/run.sh bench/proxy.sh 10 32
 #   POLICIES=1 bench/proxy.sh 5 32   # then nginx, the plain proxy and the
 #       same proxy behind an API key and a plan's rate limit, one more round
+#   POLICIES=1 ROUNDS=7 bench/proxy.sh 5 32   # that round 7 times, interleaved,
+#       and the median ratios
 # Portico is pinned to core 0 like the origin and the peers (taskset), so
 # that each proxy gets the same single core and wrk keeps core 1. The row
 # go-floor is bench/floorproxy: a featureless Go proxy, what Go's runtime
@@ -156,10 +158,25 @@ row() {
 	printf '%-16s %10s req/s  p50 %-8s p99 %s\n' "$name" "${rate[$name]}" \
 		"$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
 }
-row nginx http://127.0.0.1:18081/
-row portico "$url"
-row portico+key+rate -H "X-API-Key: $key" "$keyed"
-for n in portico portico+key+rate; do
-	awk -v n="$n" -v a="${rate[$n]}" -v b="${rate[nginx]}" 'BEGIN{printf "%-16s %.2f x nginx\n", n, a/b}'
+# ROUNDS=N repeats the three rows N times, interleaved, and ends with the
+# median of each round's ratios: on a shared VM one round can move by a
+# third with the neighbours, and a median of paired rounds does not.
+rounds=${ROUNDS:-1}
+ratios=()
+for i in $(seq "$rounds"); do
+	[ "$rounds" -gt 1 ] && echo "round $i of $rounds"
+	row nginx http://127.0.0.1:18081/
+	row portico "$url"
+	row portico+key+rate -H "X-API-Key: $key" "$keyed"
+	line=""
+	for n in portico portico+key+rate; do
+		awk -v n="$n" -v a="${rate[$n]}" -v b="${rate[nginx]}" 'BEGIN{printf "%-16s %.2f x nginx\n", n, a/b}'
+		line="$line $(awk -v a="${rate[$n]}" -v b="${rate[nginx]}" 'BEGIN{printf "%.3f", a/b}')"
+	done
+	ratios+=("$line")
 done
+if [ "$rounds" -gt 1 ]; then
+	printf '%s\n' "${ratios[@]}" | sort -n -k1 | awk '{a[NR]=$1} END {printf "median over %d rounds: portico %.2f x nginx", NR, (a[int((NR+1)/2)]+a[int(NR/2)+1])/2}'
+	printf '%s\n' "${ratios[@]}" | sort -n -k2 | awk '{a[NR]=$2} END {printf ", portico+key+rate %.2f x nginx\n", (a[int((NR+1)/2)]+a[int(NR/2)+1])/2}'
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
