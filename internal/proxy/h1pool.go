@@ -61,6 +61,9 @@ func (c *h1Conn) watch() {
 // setReadDeadline sets the read deadline to at, unless the one set
 // already is at most slack earlier.
 func (c *h1Conn) setReadDeadline(at time.Time, slack time.Duration) {
+	if at.IsZero() && c.deadline.IsZero() {
+		return // none set, none wanted
+	}
 	if slack > 0 && !c.deadline.IsZero() && !c.deadline.After(at) && at.Sub(c.deadline) <= slack {
 		return
 	}

@@ -133,6 +133,10 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 			slack = wait / 2
 		}
 		c.setReadDeadline(start.Add(wait), slack)
+	} else {
+		// No header timeout: the short wait of an earlier call must not
+		// end this one.
+		c.setReadDeadline(time.Time{}, 0)
 	}
 	if err := ctx.Err(); err != nil {
 		return err

@@ -113,8 +113,12 @@ func (h *responseHead) parseBuffered(buf []byte, fields []headField) (int, bool)
 	rest := head[nl+1:]
 
 	// Every value is cut from one string: one allocation for them all.
+	lines := bytes.Count(rest, crlf)
+	if lines > maxBufferedFields {
+		return 0, false
+	}
 	all := string(rest)
-	values := make([]string, 0, bytes.Count(rest, crlf))
+	values := make([]string, 0, lines)
 	for off := 0; off < len(rest); {
 		nl := bytes.IndexByte(rest[off:], '\n')
 		line := rest[off : off+nl]
@@ -134,6 +138,8 @@ func (h *responseHead) parseBuffered(buf []byte, fields []headField) (int, bool)
 				return 0, false
 			}
 		}
+		// Canonicalized in place, as textproto does: should a later line
+		// send the head to textproto, it finds the same names.
 		upper := true
 		for i, c := range key {
 			if upper && 'a' <= c && c <= 'z' {
@@ -193,6 +199,11 @@ func addValue(vv, v []string) []string {
 	}
 	return append(vv[:len(vv):len(vv)], v[0])
 }
+
+// maxBufferedFields bounds the fields the buffered parser takes: it finds
+// repeated names by comparing with the earlier ones, which is cheapest for
+// the few fields of a usual answer; a head with many is textproto's.
+const maxBufferedFields = 64
 
 var (
 	crlf     = []byte("\r\n")

@@ -150,6 +150,7 @@ func (c *conn) serve() {
 			c.armReadDeadline(wait)
 		} else if c.deadlineSet {
 			_ = c.rwc.SetReadDeadline(time.Time{})
+			c.armedWait = 0
 		}
 		c.deadlineSet = false
 		if c.writeDeadlineSet {

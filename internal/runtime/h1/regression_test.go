@@ -5,6 +5,7 @@ package h1
 // net/http alone.
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"net"
@@ -111,5 +112,50 @@ func TestHeadAfterLongIdleGetsFullHeaderTimeout(t *testing.T) {
 				t.Errorf("a head begun after 300 ms idle and finished 200 ms later: %q, %v", body, err)
 			}
 		})
+	}
+}
+
+// TestIdleTimeoutAfterAHandlersDeadline: with only an idle timeout set, a
+// keep-alive connection whose handler set a read deadline, followed by a
+// pipelined request, still closes after the idle timeout. The deadline the
+// loop clears must not pass for the one it armed a moment before.
+func TestIdleTimeoutAfterAHandlersDeadline(t *testing.T) {
+	t.Parallel()
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/a" {
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(time.Hour))
+		}
+		io.WriteString(w, "ok")
+	})
+	s := &Server{Std: newStd(h)}
+	s.Std.IdleTimeout = time.Second
+	ln := listen(t)
+	go s.Serve(ln)
+	defer s.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	read := func() {
+		t.Helper()
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+	io.WriteString(c, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
+	read()
+	io.WriteString(c, "GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n")
+	read()
+	read()
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := br.ReadByte(); err == nil {
+		t.Fatal("a byte after the answers")
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("the server kept the idle connection open past its idle timeout (1 s)")
 	}
 }
