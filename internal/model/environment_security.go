@@ -54,7 +54,13 @@ type ListenerTLS struct {
 	// certificates; set, the listener asks for a client certificate and
 	// verifies any that is sent (mTLS).
 	ClientCAFile string `json:"clientCAFile,omitempty"`
+	// HTTP2 offers HTTP/2 to clients through ALPN, beside HTTP/1.1
+	// (default true); false serves HTTP/1.1 only.
+	HTTP2 *bool `json:"http2,omitempty"`
 }
+
+// OffersHTTP2 reports whether the listener offers HTTP/2.
+func (t *ListenerTLS) OffersHTTP2() bool { return t.HTTP2 == nil || *t.HTTP2 }
 
 // Authentication types of a listener.
 const (

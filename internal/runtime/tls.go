@@ -29,9 +29,14 @@ const certCheckEvery = 10 * time.Second
 func newTLSConfig(spec *model.ListenerTLS, address string, log *slog.Logger) (*tls.Config, error) {
 	cfg := &tls.Config{
 		MinVersion: tls.VersionTLS12,
-		// HTTP/1.1 only: the policies and the header limits are written
-		// for it.
-		NextProtos: []string{"http/1.1"},
+		// HTTP/2 first when offered: net/http serves it with the same
+		// handler, policies and header limit (MaxHeaderBytes becomes its
+		// header list limit). WebSocket and other upgrades stay HTTP/1.1,
+		// which clients fall back to.
+		NextProtos: []string{"h2", "http/1.1"},
+	}
+	if !spec.OffersHTTP2() {
+		cfg.NextProtos = []string{"http/1.1"}
 	}
 	if spec.MinVersion == "1.3" {
 		cfg.MinVersion = tls.VersionTLS13

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"crypto/tls"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestProxyThroughServe deploys a proxy with `portico serve` as a user
@@ -18,7 +20,11 @@ func TestProxyThroughServe(t *testing.T) {
 	t.Parallel()
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
-		_, _ = io.WriteString(w, "origin "+r.Method+" "+r.URL.RequestURI()+" prefix="+r.Header.Get("X-Forwarded-Prefix"))
+		out := "origin " + r.Method + " " + r.URL.RequestURI() + " prefix=" + r.Header.Get("X-Forwarded-Prefix")
+		if b, _ := io.ReadAll(r.Body); len(b) > 0 {
+			out += " body=" + string(b)
+		}
+		_, _ = io.WriteString(w, out)
 	}))
 	defer origin.Close()
 
@@ -87,5 +93,37 @@ spec:
 	}
 	if code, body := get("/nothing/here"); code != 404 || !strings.Contains(body, "no route") {
 		t.Errorf("GET /nothing/here: %d %s", code, body)
+	}
+
+	// HTTP/2 from clients, on a TLS listener of the environment: both the
+	// lean path (a GET) and the streamed one (a POST with a body).
+	admin.ok("apply", "-f", writeTemp(t, "env.yaml", `kind: Environment
+name: dev
+spec:
+  security:
+    listeners:
+      - name: edge
+        address: 127.0.0.1:0
+        tls: {selfSigned: true}
+`))
+	edge := waitListener(t, gw, "edge")
+	h2 := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, ForceAttemptHTTP2: true},
+		Timeout: 20 * time.Second}
+	for _, c := range []struct {
+		method, path, body, want string
+	}{
+		{http.MethodGet, "/billing/invoices?open=1", "", "origin GET /api/invoices?open=1 prefix=/billing"},
+		{http.MethodPost, "/ws/proxy/billing/v1/invoices", "a new invoice", "origin POST /api/invoices prefix=/ws/proxy/billing/v1 body=a new invoice"},
+	} {
+		req, _ := http.NewRequest(c.method, "https://"+edge+c.path, strings.NewReader(c.body))
+		resp, err := h2.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s over HTTP/2: %v", c.method, c.path, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.ProtoMajor != 2 || resp.StatusCode != 200 || string(b) != c.want {
+			t.Errorf("%s %s: %s %d %q, want HTTP/2 200 %q", c.method, c.path, resp.Proto, resp.StatusCode, b, c.want)
+		}
 	}
 }

@@ -265,6 +265,7 @@ type answer struct {
 	status int
 	header http.Header
 	body   string
+	proto  int // the HTTP major version the answer came in
 }
 
 func do(t *testing.T, c *http.Client, req *http.Request) answer {
@@ -275,7 +276,14 @@ func do(t *testing.T, c *http.Client, req *http.Request) answer {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, resp.Header, string(b)}
+	return answer{resp.StatusCode, resp.Header, string(b), resp.ProtoMajor}
+}
+
+// h2Client is tlsClient offering HTTP/2 first, as browsers do.
+func h2Client(roots *x509.CertPool, certs ...tls.Certificate) *http.Client {
+	c := tlsClient(roots, certs...)
+	c.Transport.(*http.Transport).ForceAttemptHTTP2 = true
+	return c
 }
 
 func tlsClient(roots *x509.CertPool, certs ...tls.Certificate) *http.Client {

@@ -68,6 +68,7 @@ func newWorld(t *testing.T) *world {
 	w.mallory = w.otherCA.issue(t, "ada", false, time.Now().Add(time.Hour))
 	certFile, keyFile := w.ca.serverFiles(t)
 	files := &model.ListenerTLS{CertFile: certFile, KeyFile: keyFile}
+	no := false
 	snap := twoAPIs(t, 1)
 	snap.Spec.Security = &model.SecuritySpec{
 		Listeners: []model.ListenerSpec{
@@ -81,6 +82,8 @@ func newWorld(t *testing.T) *world {
 			{Name: "certheader", Address: "127.0.0.6:0", TLS: files, Authentication: model.ListenerAuthSpec{Type: model.AuthCertificateHeader,
 				CertificateHeader: &model.CertificateHeaderSpec{TrustedProxies: []string{"127.0.0.0/8"}}}},
 			{Name: "dev", Address: "127.0.0.7:0", TLS: &model.ListenerTLS{SelfSigned: true}},
+			{Name: "h1only", Address: "127.0.0.8:0", TLS: &model.ListenerTLS{CertFile: certFile, KeyFile: keyFile, HTTP2: &no},
+				Authentication: model.ListenerAuthSpec{Type: model.AuthAPIKey}},
 		},
 		CORS: &model.CORSSpec{Origins: []string{"https://app.example.com", "https://*.example.org"}, AllowCredentials: true, MaxAge: model.Duration(10 * time.Minute)},
 	}
@@ -275,6 +278,35 @@ func TestEveryAuthenticationTypeOverTLS(t *testing.T) {
 		wantStatus(t, get(t, client, at("jwt", whoami)), 401, "Bearer")
 		if a := get(t, client, at("jwt", whoami)); a.header.Get("WWW-Authenticate") != `Bearer realm="portico"` {
 			t.Errorf("WWW-Authenticate = %q", a.header.Get("WWW-Authenticate"))
+		}
+	})
+
+	t.Run("HTTP/2 where the client offers it, with the same checks", func(t *testing.T) {
+		h2 := h2Client(w.ca.pool)
+		a := get(t, h2, at("apikey", whoami), "X-API-Key", "ada-key")
+		wantUser(t, a, "ada")
+		if a.proto != 2 {
+			t.Errorf("the apikey listener answered over HTTP/%d, want 2", a.proto)
+		}
+		if got := echoed(t, a); got["Key"] != "-" {
+			t.Errorf("the process saw the API key over HTTP/2: %v", got)
+		}
+		refused := get(t, h2, at("apikey", whoami), "X-API-Key", "wrong")
+		wantStatus(t, refused, 401, "not valid")
+		if refused.proto != 2 {
+			t.Errorf("the refusal came over HTTP/%d, want 2", refused.proto)
+		}
+		wantStatus(t, get(t, h2, at("apikey", "/ws/rest/erp/v1/admin"), "X-API-Key", "ada-key"), 403, "requires a role")
+		a = get(t, h2Client(w.ca.pool, w.ada), at("mtls", whoami))
+		wantUser(t, a, "ada")
+		if a.proto != 2 {
+			t.Errorf("the mtls listener answered over HTTP/%d, want 2", a.proto)
+		}
+		// http2: false keeps a listener to HTTP/1.1.
+		a = get(t, h2, at("h1only", whoami), "X-API-Key", "ada-key")
+		wantUser(t, a, "ada")
+		if a.proto != 1 {
+			t.Errorf("the http2: false listener answered over HTTP/%d, want 1.1", a.proto)
 		}
 	})
 
