@@ -183,8 +183,8 @@ func (h *responseHead) parseBuffered(buf []byte, fields []headField) (int, bool)
 		case "Trailer":
 			h.trailer = addValue(h.trailer, f.value)
 		case "Content-Type":
-			if h.contentType == "" {
-				h.contentType = f.value[0]
+			if !f.repeat {
+				h.contentType = f.value[0] // the first, as textproto's [0]
 			}
 		}
 	}

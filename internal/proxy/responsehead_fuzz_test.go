@@ -27,6 +27,7 @@ func FuzzResponseHeadAgreesWithTextproto(f *testing.F) {
 		"HTTP/1.1 200 OK\nX: y\n\n",
 		"HTTP/1.1 200 OK\r\nX: a\x00b\r\n\r\n",
 		"HTTP/1.1 200 OK\r\nX: caf\xc3\xa9\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Type:\r\ncontent-type: text/event-stream\r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}
