@@ -14,6 +14,7 @@ import (
 	"github.com/portico-dev/portico/internal/runtime/compile"
 	"github.com/portico-dev/portico/internal/runtime/h1"
 	"github.com/portico-dev/portico/internal/telemetry"
+	"github.com/portico-dev/portico/internal/telemetry/route"
 )
 
 // cannedOrigin answers every request on its connections with the peers
@@ -144,7 +145,7 @@ func BenchmarkGatewayRoundTrip(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv := &h1.Server{Std: &http.Server{Handler: h}}
+	srv := &h1.Server{Std: &http.Server{Handler: h}, RequestContext: route.Attach}
 	go srv.Serve(ln)
 	defer srv.Close()
 	conn, err := net.Dial("tcp", ln.Addr().String())

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/internal/runtime"
 	"github.com/portico-dev/portico/internal/runtime/compile"
 	"github.com/portico-dev/portico/internal/telemetry"
+	"github.com/portico-dev/portico/internal/telemetry/route"
 )
 
 // runtimeConfig is what a standalone runtime is started with.
@@ -130,6 +131,7 @@ func runRuntime(ctx context.Context, e *env, c *runtimeConfig) error {
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
 		Wrap:            pt.wrap,
+		RequestContext:  route.Attach,
 		StdHTTP:         c.stdHTTP,
 	})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/portico-dev/portico/internal/runtime/compile"
 	"github.com/portico-dev/portico/internal/store"
 	"github.com/portico-dev/portico/internal/telemetry"
+	"github.com/portico-dev/portico/internal/telemetry/route"
 )
 
 // serveEnvironment is the environment of the runtime that serve starts.
@@ -105,6 +106,7 @@ func startRuntime(ctx context.Context, cfg *serveConfig, logger *slog.Logger, st
 		Logger:          logger,
 		ShutdownTimeout: shutdownTimeout,
 		Wrap:            pt.wrap,
+		RequestContext:  route.Attach,
 		StdHTTP:         cfg.stdHTTP,
 	})
 	if err != nil {

@@ -264,5 +264,5 @@ func (r *Runtime) newServer(h http.Handler, connContext func(context.Context, ne
 	if r.cfg.StdHTTP {
 		return std
 	}
-	return &h1.Server{Std: std, Log: r.log}
+	return &h1.Server{Std: std, Log: r.log, RequestContext: r.cfg.RequestContext}
 }

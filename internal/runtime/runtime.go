@@ -47,6 +47,10 @@ type Config struct {
 	// Wrap, when set, wraps the shared web server's handler: telemetry's
 	// metrics, access log and tracing (telemetry.Middleware).
 	Wrap func(http.Handler) http.Handler
+	// RequestContext, when set, prepares the context of each request the
+	// lean HTTP/1.1 loop serves (telemetry's route.Attach, so that Wrap's
+	// middleware need not copy the request).
+	RequestContext func(context.Context) context.Context
 	// StdHTTP serves every connection with net/http's server alone, without
 	// the lean HTTP/1.1 loop (package h1) in front of it.
 	StdHTTP bool

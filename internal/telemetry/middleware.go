@@ -52,15 +52,25 @@ func Middleware(next http.Handler, cfg HTTPConfig) http.Handler {
 			return
 		}
 		start := time.Now()
-		ctx, info := route.With(r.Context())
+		// The server may have attached the request's Info already
+		// (route.Attach): then the request need not be copied.
+		ctx := r.Context()
+		info := route.From(ctx)
+		copied := info == nil
+		if copied {
+			ctx, info = route.With(ctx)
+		}
 		var span trace.Span
 		if cfg.Tracer != nil {
 			ctx = prop.Extract(ctx, propagation.HeaderCarrier(r.Header))
 			ctx, span = cfg.Tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer),
 				trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
+			copied = true
 		}
 		tw := &trackingWriter{ResponseWriter: w}
-		r = r.WithContext(ctx)
+		if copied {
+			r = r.WithContext(ctx)
+		}
 		next.ServeHTTP(tw, r)
 		d := time.Since(start)
 		status := tw.status

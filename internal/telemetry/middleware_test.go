@@ -226,3 +226,44 @@ func TestRefusalsAndSharedLimitFailuresAreCounted(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachedInfoSparesTheRequestCopy: a request whose server attached its
+// Info (route.Attach, as the runtime's lean loop does) reaches the handler
+// as it came, and is still counted under its route; one without gets an
+// Info of its own. Both paths count the same.
+func TestAttachedInfoSparesTheRequestCopy(t *testing.T) {
+	m := NewMetrics(Runtime)
+	col := NewCollector(nil)
+	var got []*http.Request
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ws/rest/erp/v1/customers/{id}", func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r)
+		route.Set(r.Context(), "erp", "GET /customers/{id}", "getCustomer")
+		_, _ = io.WriteString(w, `{"id":1}`)
+	})
+	h := Middleware(mux, HTTPConfig{Metrics: m, Collector: col})
+
+	attached := httptest.NewRequest(http.MethodGet, "/ws/rest/erp/v1/customers/1", nil)
+	attached = attached.WithContext(route.Attach(attached.Context()))
+	plain := httptest.NewRequest(http.MethodGet, "/ws/rest/erp/v1/customers/2", nil)
+	for _, r := range []*http.Request{attached, plain} {
+		h.ServeHTTP(httptest.NewRecorder(), r)
+	}
+	if len(got) != 2 {
+		t.Fatalf("the handler ran %d times", len(got))
+	}
+	// ServeMux copies a request only to set its pattern values; compare
+	// the context, which the middleware would have replaced.
+	if got[0].Context() != attached.Context() {
+		t.Error("the request with an attached Info was copied with a new context")
+	}
+	if got[1].Context() == plain.Context() || route.From(got[1].Context()) == nil {
+		t.Error("the request without an Info got none")
+	}
+	if info := route.From(attached.Context()); info.API != "erp" || info.Endpoint != "GET /customers/{id}" {
+		t.Errorf("the attached Info = %+v", info)
+	}
+	if out := scrape(t, h); !strings.Contains(out, `portico_runtime_requests_total{api="erp",endpoint="GET /customers/{id}",status_class="2xx"} 2`) {
+		t.Errorf("the two requests are not both counted under their route:\n%s", out)
+	}
+}

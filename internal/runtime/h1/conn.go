@@ -283,6 +283,9 @@ func (r *replayConn) CloseWrite() error {
 // may carry another request.
 func (c *conn) serveRequest(h *head) bool {
 	ctx, cancel := context.WithCancel(c.ctx)
+	if f := c.srv.RequestContext; f != nil {
+		ctx = f(ctx)
+	}
 	r := (&http.Request{
 		Method:     h.method,
 		URL:        h.url,

@@ -6,6 +6,7 @@ package h1
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -157,5 +158,45 @@ func TestIdleTimeoutAfterAHandlersDeadline(t *testing.T) {
 		t.Fatal("a byte after the answers")
 	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
 		t.Fatal("the server kept the idle connection open past its idle timeout (1 s)")
+	}
+}
+
+// TestRequestContextPreparesLeanRequests: the hook's value is on the
+// context of every request the lean loop serves; a request handed to
+// net/http (here one with a body) does without it.
+func TestRequestContextPreparesLeanRequests(t *testing.T) {
+	t.Parallel()
+	type key struct{}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, _ := r.Context().Value(key{}).(string)
+		io.WriteString(w, "hook="+v)
+	})
+	s := &Server{Std: newStd(h), RequestContext: func(ctx context.Context) context.Context {
+		return context.WithValue(ctx, key{}, "set")
+	}}
+	ln := listen(t)
+	go s.Serve(ln)
+	defer s.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for _, tc := range []struct{ req, want string }{
+		{"GET /a HTTP/1.1\r\nHost: a\r\n\r\n", "hook=set"},
+		{"GET /b HTTP/1.1\r\nHost: a\r\n\r\n", "hook=set"},
+		{"POST /c HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi", "hook="},
+	} {
+		io.WriteString(c, tc.req)
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != tc.want {
+			t.Errorf("%q: %q, want %q", tc.req, b, tc.want)
+		}
 	}
 }

@@ -27,6 +27,11 @@ type Server struct {
 	Log *slog.Logger
 	// WatchAfter is DefaultWatchAfter when zero.
 	WatchAfter time.Duration
+	// RequestContext, when set, prepares the context of each request the
+	// lean loop serves, before the Request is made: a value a middleware
+	// would otherwise add with Request.WithContext, copying the Request.
+	// Requests handed to Std do not get it.
+	RequestContext func(context.Context) context.Context
 
 	mu       sync.Mutex
 	conns    map[*conn]struct{}

@@ -28,6 +28,14 @@ func With(ctx context.Context) (context.Context, *Info) {
 	return context.WithValue(ctx, key{}, in), in
 }
 
+// Attach is With for a server that makes each request's context itself
+// (the runtime's lean HTTP/1.1 loop): Middleware finds the Info there and
+// need not copy the request to add one.
+func Attach(ctx context.Context) context.Context {
+	ctx, _ = With(ctx)
+	return ctx
+}
+
 // From returns the Info of ctx, or nil when the request is not tracked.
 func From(ctx context.Context) *Info {
 	in, _ := ctx.Value(key{}).(*Info)
