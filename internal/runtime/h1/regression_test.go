@@ -5,7 +5,6 @@ package h1
 // net/http alone.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -128,36 +127,14 @@ func TestIdleTimeoutAfterAHandlersDeadline(t *testing.T) {
 		}
 		io.WriteString(w, "ok")
 	})
-	s := &Server{Std: newStd(h)}
-	s.Std.IdleTimeout = time.Second
-	ln := listen(t)
-	go s.Serve(ln)
-	defer s.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	br := bufio.NewReader(c)
-	read := func() {
-		t.Helper()
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-	}
-	io.WriteString(c, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n")
-	read()
-	io.WriteString(c, "GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n")
-	read()
-	read()
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	if _, err := br.ReadByte(); err == nil {
-		t.Fatal("a byte after the answers")
-	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
-		t.Fatal("the server kept the idle connection open past its idle timeout (1 s)")
+	ts := startH1(t, h, func(s *Server) { s.Std.IdleTimeout = time.Second })
+	c := dial(t, ts.addr)
+	c.roundTrip("GET", get("/x"))
+	c.write(get("/a") + get("/b"))
+	c.mustRead("GET")
+	c.mustRead("GET")
+	if err := c.closed(10 * time.Second); err != nil {
+		t.Fatalf("the idle timeout (1 s) did not end the connection: %v", err)
 	}
 }
 
@@ -171,32 +148,17 @@ func TestRequestContextPreparesLeanRequests(t *testing.T) {
 		v, _ := r.Context().Value(key{}).(string)
 		io.WriteString(w, "hook="+v)
 	})
-	s := &Server{Std: newStd(h), RequestContext: func(ctx context.Context) context.Context {
-		return context.WithValue(ctx, key{}, "set")
-	}}
-	ln := listen(t)
-	go s.Serve(ln)
-	defer s.Close()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	br := bufio.NewReader(c)
-	for _, tc := range []struct{ req, want string }{
-		{"GET /a HTTP/1.1\r\nHost: a\r\n\r\n", "hook=set"},
-		{"GET /b HTTP/1.1\r\nHost: a\r\n\r\n", "hook=set"},
-		{"POST /c HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi", "hook="},
+	ts := startH1(t, h, func(s *Server) {
+		s.RequestContext = func(ctx context.Context) context.Context { return context.WithValue(ctx, key{}, "set") }
+	})
+	c := dial(t, ts.addr)
+	for _, tc := range []struct{ method, raw, want string }{
+		{"GET", get("/a"), "hook=set"},
+		{"GET", get("/b"), "hook=set"},
+		{"POST", "POST /c HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi", "hook="},
 	} {
-		io.WriteString(c, tc.req)
-		resp, err := http.ReadResponse(br, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if string(b) != tc.want {
-			t.Errorf("%q: %q, want %q", tc.req, b, tc.want)
+		if _, body := c.roundTrip(tc.method, tc.raw); body != tc.want {
+			t.Errorf("%q: %q, want %q", tc.raw, body, tc.want)
 		}
 	}
 }
