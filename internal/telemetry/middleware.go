@@ -56,8 +56,8 @@ func Middleware(next http.Handler, cfg HTTPConfig) http.Handler {
 		// (route.Attach): then the request need not be copied.
 		ctx := r.Context()
 		info := route.From(ctx)
-		copied := info == nil
-		if copied {
+		newContext := info == nil
+		if newContext {
 			ctx, info = route.With(ctx)
 		}
 		var span trace.Span
@@ -65,10 +65,10 @@ func Middleware(next http.Handler, cfg HTTPConfig) http.Handler {
 			ctx = prop.Extract(ctx, propagation.HeaderCarrier(r.Header))
 			ctx, span = cfg.Tracer.Start(ctx, r.Method, trace.WithSpanKind(trace.SpanKindServer),
 				trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
-			copied = true
+			newContext = true
 		}
 		tw := &trackingWriter{ResponseWriter: w}
-		if copied {
+		if newContext {
 			r = r.WithContext(ctx)
 		}
 		next.ServeHTTP(tw, r)
