@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/portico-dev/portico/internal/httptoken"
 )
 
 // The lean path forwards the common case, a GET or HEAD without a body to
@@ -189,7 +191,7 @@ func (h *handler) exchangeLean(ctx context.Context, w http.ResponseWriter, r *ht
 	switch {
 	case r.Method == http.MethodHead || code == http.StatusNoContent || code == http.StatusNotModified:
 	case len(head.transferEncoding) > 0:
-		if te := head.transferEncoding; len(te) == 1 && asciiEqualFold(te[0], "chunked") {
+		if te := head.transferEncoding; len(te) == 1 && httptoken.EqualFold(te[0], "chunked") {
 			chunked = true
 			body = httputil.NewChunkedReader(c.br)
 		} else {
@@ -345,25 +347,6 @@ func isTimeout(err error) bool {
 func allEqual(vv []string) bool {
 	for _, v := range vv[1:] {
 		if v != vv[0] {
-			return false
-		}
-	}
-	return true
-}
-
-func asciiEqualFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
 			return false
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/textproto"
 	"strings"
+
+	"github.com/portico-dev/portico/internal/httptoken"
 )
 
 // responseHead is an upstream answer's head as the lean path reads it: the
@@ -73,7 +75,7 @@ func (h *responseHead) fromMIME(m textproto.MIMEHeader) {
 // isEventStream reports a server-sent event stream.
 func (h *responseHead) isEventStream() bool {
 	ct := h.contentType
-	return len(ct) >= 17 && asciiEqualFold(ct[:17], "text/event-stream")
+	return len(ct) >= 17 && httptoken.EqualFold(ct[:17], "text/event-stream")
 }
 
 // parseBuffered parses a final (not 1xx) answer's head that is all in buf,

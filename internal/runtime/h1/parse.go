@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/portico-dev/portico/internal/httptoken"
 )
 
 // head is a request head the lean loop serves: HTTP/1.1, origin form, one
@@ -104,9 +106,9 @@ func parseHead(b []byte) (h head, ok bool) {
 			return h, false
 		case "Connection":
 			switch {
-			case asciiEqualFold(value, "close"):
+			case httptoken.EqualFold(value, "close"):
 				h.close = true
-			case asciiEqualFold(value, "keep-alive"):
+			case httptoken.EqualFold(value, "keep-alive"):
 			default:
 				// Tokens naming more hop-by-hop headers.
 				return h, false
@@ -154,23 +156,4 @@ func trimOWS(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-func asciiEqualFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
