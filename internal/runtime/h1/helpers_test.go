@@ -85,27 +85,16 @@ func listen(t *testing.T) net.Listener {
 // server is closed when the test ends.
 func startH1(t *testing.T, h http.Handler, opts ...serverOpt) *testServer {
 	t.Helper()
-	s := &Server{Std: newStd(h)}
-	for _, o := range opts {
-		o(s)
-	}
-	ln := listen(t)
-	ts := &testServer{addr: ln.Addr().String(), srv: s, std: s.Std, serveDone: make(chan struct{})}
-	go func() {
-		defer close(ts.serveDone)
-		ts.serveErr = s.Serve(ln)
-	}()
-	t.Cleanup(func() {
-		_ = s.Close()
-		if err := ts.waitServe(t); !errors.Is(err, http.ErrServerClosed) {
-			t.Errorf("Serve returned %v, want http.ErrServerClosed", err)
-		}
-	})
-	return ts
+	return start(t, h, true, opts)
 }
 
 // startStd serves h with net/http alone, configured as startH1 would.
 func startStd(t *testing.T, h http.Handler, opts ...serverOpt) *testServer {
+	t.Helper()
+	return start(t, h, false, opts)
+}
+
+func start(t *testing.T, h http.Handler, lean bool, opts []serverOpt) *testServer {
 	t.Helper()
 	s := &Server{Std: newStd(h)}
 	for _, o := range opts {
@@ -113,13 +102,20 @@ func startStd(t *testing.T, h http.Handler, opts ...serverOpt) *testServer {
 	}
 	ln := listen(t)
 	ts := &testServer{addr: ln.Addr().String(), std: s.Std, serveDone: make(chan struct{})}
+	serve, stop := s.Std.Serve, s.Std.Close
+	if lean {
+		ts.srv = s
+		serve, stop = s.Serve, s.Close
+	}
 	go func() {
 		defer close(ts.serveDone)
-		ts.serveErr = s.Std.Serve(ln)
+		ts.serveErr = serve(ln)
 	}()
 	t.Cleanup(func() {
-		_ = s.Std.Close()
-		ts.waitServe(t)
+		_ = stop()
+		if err := ts.waitServe(t); lean && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve returned %v, want http.ErrServerClosed", err)
+		}
 	})
 	return ts
 }
