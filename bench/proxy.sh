@@ -9,6 +9,12 @@
 #       same proxy behind an API key and a plan's rate limit, one more round
 #   POLICIES=1 ROUNDS=7 bench/proxy.sh 5 32   # that round 7 times, interleaved,
 #       and the median ratios
+# The policies round also prints, for each row, the CPU time per request
+# (user + system, from /proc) of the proxy and of the origin: both share
+# core 0, so requests/s is about 1 / (proxy + origin), and these numbers
+# move far less between rounds than requests/s do. Its go-floor+fields row
+# is go-floor adding the five fields Portico adds to each request
+# (X-Forwarded-*, X-Request-Id): what they cost the origin.
 # Portico is pinned to core 0 like the origin and the peers (taskset), so
 # that each proxy gets the same single core and wrk keeps core 1. The row
 # go-floor is bench/floorproxy: a featureless Go proxy, what Go's runtime
@@ -32,8 +38,9 @@ done
 dir=$(mktemp -d)
 server=
 floor=
+floorfields=
 cleanup() {
-	for p in $server $floor; do
+	for p in $server $floor $floorfields; do
 		kill -TERM "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
@@ -90,6 +97,13 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 floorurl=$(awk '/listening on/ {print $NF; exit}' "$dir/floor.out")/
+taskset -c 0 "$dir/floorproxy" -upstream 127.0.0.1:18080 -forwarded >"$dir/floorfields.out" 2>&1 &
+floorfields=$!
+for _ in $(seq 50); do
+	grep -q 'listening on' "$dir/floorfields.out" 2>/dev/null && break
+	sleep 0.1
+done
+floorfieldsurl=$(awk '/listening on/ {print $NF; exit}' "$dir/floorfields.out")/
 echo "portico: proxy bench v1 at $url (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 EXTRA="portico=$url go-floor=$floorurl ${EXTRA:-}" "$peers" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -144,30 +158,50 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$keyed")
 echo
 echo "policies round: API key + plan rate limit + metrics"
 declare -A rate
+tick=$(getconf CLK_TCK)
+# ticks PID...: the CPU time (user + system, all threads) the processes
+# used so far, in clock ticks.
+ticks() {
+	local t=0 p
+	for p in "$@"; do
+		[ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+	done
+	echo "$t"
+}
+nginxpids="$nginxpid $(pgrep -P "$nginxpid" | tr '\n' ' ')"
+# row NAME "PIDS" WRK-ARGS...: one wrk run against the proxy PIDS.
 row() {
-	local name=$1
-	shift
-	local out
+	local name=$1 pids=$2
+	shift 2
+	local out p0 p1 o0 o1
+	p0=$(ticks $pids)
+	o0=$(ticks "$origin")
 	out=$(taskset -c 1 wrk -t1 -c"$conns" -d"${secs}s" --latency "$@")
+	p1=$(ticks $pids)
+	o1=$(ticks "$origin")
 	if grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"; then
 		echo "$name: failed requests:" >&2
 		echo "$out" >&2
 		exit 1
 	fi
 	rate[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-	printf '%-16s %10s req/s  p50 %-8s p99 %s\n' "$name" "${rate[$name]}" \
+	printf '%-16s %10s req/s  p50 %-8s p99 %-8s' "$name" "${rate[$name]}" \
 		"$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
+	awk -v n="$(awk '/requests in/ {print $1}' <<<"$out")" -v p=$((p1 - p0)) -v o=$((o1 - o0)) -v t="$tick" \
+		'BEGIN {printf "  CPU per request: proxy %5.1f us, origin %5.1f us\n", p * 1e6 / t / n, o * 1e6 / t / n}'
 }
-# ROUNDS=N repeats the three rows N times, interleaved, and ends with the
+# ROUNDS=N repeats the rows N times, interleaved, and ends with the
 # median of each round's ratios: on a shared VM one round can move by a
 # third with the neighbours, and a median of paired rounds does not.
 rounds=${ROUNDS:-1}
 ratios=()
 for i in $(seq "$rounds"); do
 	[ "$rounds" -gt 1 ] && echo "round $i of $rounds"
-	row nginx http://127.0.0.1:18081/
-	row portico "$url"
-	row portico+key+rate -H "X-API-Key: $key" "$keyed"
+	row nginx "$nginxpids" http://127.0.0.1:18081/
+	row go-floor "$floor" "$floorurl"
+	row go-floor+fields "$floorfields" "$floorfieldsurl"
+	row portico "$server" "$url"
+	row portico+key+rate "$server" -H "X-API-Key: $key" "$keyed"
 	line=""
 	for n in portico portico+key+rate; do
 		awk -v n="$n" -v a="${rate[$n]}" -v b="${rate[nginx]}" 'BEGIN{printf "%-16s %.2f x nginx\n", n, a/b}'

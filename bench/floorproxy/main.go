@@ -7,7 +7,12 @@
 // runtime and the kernel cost before Portico adds anything. It prints its
 // address on stdout.
 //
-//	floorproxy -upstream 127.0.0.1:18080
+// With -forwarded it adds the five fields Portico's proxy adds to every
+// request by default (X-Forwarded-For, -Host, -Proto, -Prefix and
+// X-Request-Id), constant here: what those fields alone cost the origin,
+// which shares the proxy's core in bench/proxy.sh.
+//
+//	floorproxy -upstream 127.0.0.1:18080 [-forwarded]
 package main
 
 import (
@@ -25,7 +30,12 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "address to serve on")
 	upstream := flag.String("upstream", "127.0.0.1:18080", "the origin's address")
+	forwarded := flag.Bool("forwarded", false, "add the fields Portico's proxy adds to each request")
 	flag.Parse()
+	var extra []byte
+	if *forwarded {
+		extra = []byte(forwardedFields)
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		slog.Error("floorproxy", "err", err)
@@ -38,13 +48,21 @@ func main() {
 			slog.Error("floorproxy: accept", "err", err)
 			os.Exit(1)
 		}
-		go serve(c, *upstream)
+		go serve(c, *upstream, extra)
 	}
 }
 
+// forwardedFields are the fields of -forwarded, as Portico's proxy writes
+// them for a request to /ws/proxy/bench/v1/ (bench/proxy.sh's route).
+const forwardedFields = "X-Forwarded-For: 127.0.0.1\r\n" +
+	"X-Forwarded-Host: 127.0.0.1:40000\r\n" +
+	"X-Forwarded-Proto: http\r\n" +
+	"X-Forwarded-Prefix: /ws/proxy/bench/v1\r\n" +
+	"X-Request-Id: 0b9c4f7e-3c1a-4d5e-9f60-2a8b7c6d5e4f\r\n"
+
 // serve forwards c's requests over one upstream connection until either
-// side closes.
-func serve(c net.Conn, upstream string) {
+// side closes, each head with extra added before its blank line.
+func serve(c net.Conn, upstream string, extra []byte) {
 	defer c.Close()
 	u, err := net.Dial("tcp", upstream)
 	if err != nil {
@@ -58,7 +76,13 @@ func serve(c net.Conn, upstream string) {
 		if head, _, err = readHead(cr, head); err != nil {
 			return
 		}
-		uw.Write(head)
+		if len(extra) > 0 {
+			uw.Write(head[:len(head)-2]) // up to the blank line
+			uw.Write(extra)
+			uw.WriteString("\r\n")
+		} else {
+			uw.Write(head)
+		}
 		if uw.Flush() != nil {
 			return
 		}
