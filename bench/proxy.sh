@@ -14,7 +14,10 @@
 # core 0, so requests/s is about 1 / (proxy + origin), and these numbers
 # move far less between rounds than requests/s do. Its go-floor+fields row
 # is go-floor adding the five fields Portico adds to each request
-# (X-Forwarded-*, X-Request-Id): what they cost the origin.
+# (X-Forwarded-*, X-Request-Id): what they cost the origin. Its
+# nginx+fields rows are nginx doing what Portico does
+# (bench/nginx-fields.conf: the same five fields; then an API key and a
+# rate limit), the like-for-like peer.
 # Portico is pinned to core 0 like the origin and the peers (taskset), so
 # that each proxy gets the same single core and wrk keeps core 1. The row
 # go-floor is bench/floorproxy: a featureless Go proxy, what Go's runtime
@@ -146,7 +149,12 @@ taskset -c 0 /tmp/peers-upstream -addr 127.0.0.1:18080 >/dev/null 2>&1 &
 origin=$!
 taskset -c 0 nginx -c "$peersdir/nginx.conf" >/dev/null 2>&1 &
 nginxpid=$!
-trap 'kill $origin $nginxpid 2>/dev/null; cleanup' EXIT
+# nginx doing what Portico does: bench/nginx-fields.conf.
+ngxkey=bench-nginx-key-0123456789abcdef0123456789
+sed "s|@DIR@|$dir|g" bench/nginx-fields.conf >"$dir/nginx-fields.conf"
+taskset -c 0 nginx -c "$dir/nginx-fields.conf" >/dev/null 2>&1 &
+nginxfields=$!
+trap 'kill $origin $nginxpid $nginxfields 2>/dev/null; cleanup' EXIT
 for _ in $(seq 100); do
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $key" "$keyed" || true)
 	[ "$code" = 200 ] && break
@@ -155,6 +163,10 @@ done
 [ "$code" = 200 ] || { echo "the keyed proxy answered $code" >&2; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' "$keyed")
 [ "$code" = 401 ] || { echo "the keyed proxy answered $code without a key, want 401" >&2; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $ngxkey" http://127.0.0.1:18091/keyed/ || true)
+[ "$code" = 200 ] || { echo "nginx+fields answered $code with its key, want 200 (see $dir/nginx-fields.err)" >&2; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18091/keyed/ || true)
+[ "$code" = 401 ] || { echo "nginx+fields answered $code without a key, want 401" >&2; exit 1; }
 echo
 echo "policies round: API key + plan rate limit + metrics"
 declare -A rate
@@ -169,6 +181,7 @@ ticks() {
 	echo "$t"
 }
 nginxpids="$nginxpid $(pgrep -P "$nginxpid" | tr '\n' ' ')"
+nginxfieldspids="$nginxfields $(pgrep -P "$nginxfields" | tr '\n' ' ')"
 # row NAME "PIDS" WRK-ARGS...: one wrk run against the proxy PIDS.
 row() {
 	local name=$1 pids=$2
@@ -185,7 +198,7 @@ row() {
 		exit 1
 	fi
 	rate[$name]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-	printf '%-16s %10s req/s  p50 %-8s p99 %-8s' "$name" "${rate[$name]}" \
+	printf '%-22s %10s req/s  p50 %-8s p99 %-8s' "$name" "${rate[$name]}" \
 		"$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")"
 	awk -v n="$(awk '/requests in/ {print $1}' <<<"$out")" -v p=$((p1 - p0)) -v o=$((o1 - o0)) -v t="$tick" \
 		'BEGIN {printf "  CPU per request: proxy %5.1f us, origin %5.1f us\n", p * 1e6 / t / n, o * 1e6 / t / n}'
@@ -194,23 +207,34 @@ row() {
 # median of each round's ratios: on a shared VM one round can move by a
 # third with the neighbours, and a median of paired rounds does not.
 rounds=${ROUNDS:-1}
+# The ratios printed per round, as "row peer" pairs: against the harness's
+# nginx, and against nginx doing the same work (nginx-fields.conf).
+pairs="portico:nginx portico+key+rate:nginx portico:nginx+fields portico+key+rate:nginx+fields+key+limit"
 ratios=()
 for i in $(seq "$rounds"); do
 	[ "$rounds" -gt 1 ] && echo "round $i of $rounds"
 	row nginx "$nginxpids" http://127.0.0.1:18081/
+	row nginx+fields "$nginxfieldspids" http://127.0.0.1:18091/
+	row nginx+fields+key+limit "$nginxfieldspids" -H "X-API-Key: $ngxkey" http://127.0.0.1:18091/keyed/
 	row go-floor "$floor" "$floorurl"
 	row go-floor+fields "$floorfields" "$floorfieldsurl"
 	row portico "$server" "$url"
 	row portico+key+rate "$server" -H "X-API-Key: $key" "$keyed"
 	line=""
-	for n in portico portico+key+rate; do
-		awk -v n="$n" -v a="${rate[$n]}" -v b="${rate[nginx]}" 'BEGIN{printf "%-16s %.2f x nginx\n", n, a/b}'
-		line="$line $(awk -v a="${rate[$n]}" -v b="${rate[nginx]}" 'BEGIN{printf "%.3f", a/b}')"
+	for p in $pairs; do
+		a=${p%%:*} b=${p#*:}
+		awk -v a="$a" -v b="$b" -v x="${rate[$a]}" -v y="${rate[$b]}" 'BEGIN{printf "%-16s %.2f x %s\n", a, x/y, b}'
+		line="$line $(awk -v x="${rate[$a]}" -v y="${rate[$b]}" 'BEGIN{printf "%.3f", x/y}')"
 	done
 	ratios+=("$line")
 done
 if [ "$rounds" -gt 1 ]; then
-	printf '%s\n' "${ratios[@]}" | sort -n -k1 | awk '{a[NR]=$1} END {printf "median over %d rounds: portico %.2f x nginx", NR, (a[int((NR+1)/2)]+a[int(NR/2)+1])/2}'
-	printf '%s\n' "${ratios[@]}" | sort -n -k2 | awk '{a[NR]=$2} END {printf ", portico+key+rate %.2f x nginx\n", (a[int((NR+1)/2)]+a[int(NR/2)+1])/2}'
+	echo "median over $rounds rounds:"
+	k=0
+	for p in $pairs; do
+		k=$((k + 1))
+		printf '%s\n' "${ratios[@]}" | sort -n -k$k,$k | awk -v k=$k -v a="${p%%:*}" -v b="${p#*:}" \
+			'{v[NR]=$k} END {printf "  %-16s %.2f x %s\n", a, (v[int((NR+1)/2)]+v[int(NR/2)+1])/2, b}'
+	done
 fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
