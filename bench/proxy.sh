@@ -164,7 +164,11 @@ done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$keyed")
 [ "$code" = 401 ] || { echo "the keyed proxy answered $code without a key, want 401" >&2; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $ngxkey" http://127.0.0.1:18091/keyed/ || true)
-[ "$code" = 200 ] || { echo "nginx+fields answered $code with its key, want 200 (see $dir/nginx-fields.err)" >&2; exit 1; }
+[ "$code" = 200 ] || {
+	echo "nginx+fields answered $code with its key, want 200; its error log:" >&2
+	cat "$dir/nginx-fields.err" >&2 2>/dev/null
+	exit 1
+}
 code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18091/keyed/ || true)
 [ "$code" = 401 ] || { echo "nginx+fields answered $code without a key, want 401" >&2; exit 1; }
 echo
