@@ -92,21 +92,25 @@ for _ in $(seq 100); do
 	[ "$code" = 502 ] || [ "$code" = 200 ] && break
 	sleep 0.1
 done
-# Go's floor (bench/floorproxy): the least a Go proxy does per request.
-taskset -c 0 "$dir/floorproxy" -upstream 127.0.0.1:18080 >"$dir/floor.out" 2>&1 &
-floor=$!
-for _ in $(seq 50); do
-	grep -q 'listening on' "$dir/floor.out" 2>/dev/null && break
-	sleep 0.1
-done
-floorurl=$(awk '/listening on/ {print $NF; exit}' "$dir/floor.out")/
-taskset -c 0 "$dir/floorproxy" -upstream 127.0.0.1:18080 -forwarded >"$dir/floorfields.out" 2>&1 &
-floorfields=$!
-for _ in $(seq 50); do
-	grep -q 'listening on' "$dir/floorfields.out" 2>/dev/null && break
-	sleep 0.1
-done
-floorfieldsurl=$(awk '/listening on/ {print $NF; exit}' "$dir/floorfields.out")/
+# startfloor NAME ARGS...: starts bench/floorproxy pinned to core 0 with
+# ARGS, its output in $dir/NAME.out; sets started_pid and started_url.
+startfloor() {
+	local name=$1
+	shift
+	taskset -c 0 "$dir/floorproxy" -upstream 127.0.0.1:18080 "$@" >"$dir/$name.out" 2>&1 &
+	started_pid=$!
+	for _ in $(seq 50); do
+		grep -q 'listening on' "$dir/$name.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	started_url=$(awk '/listening on/ {print $NF; exit}' "$dir/$name.out")/
+}
+# Go's floor (bench/floorproxy): the least a Go proxy does per request;
+# then the same adding the fields Portico adds to each request.
+startfloor floor
+floor=$started_pid floorurl=$started_url
+startfloor floorfields -forwarded
+floorfields=$started_pid floorfieldsurl=$started_url
 echo "portico: proxy bench v1 at $url (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 EXTRA="portico=$url go-floor=$floorurl ${EXTRA:-}" "$peers" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
